@@ -1,0 +1,221 @@
+//! Decides whether a client passed a scenario, from what mock-sts saw and answered (its request
+//! log) and what the client reported. A client that fakes success, swallows an error or rewrites
+//! AWS's message fails here, because both sides must agree with the expectation.
+
+use mock_sts::request_log::LogEntry;
+
+use crate::clients::ClientOutcome;
+use crate::scenario::Expectation;
+
+const ASSUME: &str = "AssumeRoleWithWebIdentity";
+const CALLER_IDENTITY: &str = "GetCallerIdentity";
+
+/// Every way the run differs from the expectation; empty means the client passed.
+pub fn judge(
+    expect: &Expectation,
+    outcome: &ClientOutcome,
+    log: &[LogEntry],
+    expected_caller_arn: &str,
+) -> Vec<String> {
+    let assumes: Vec<&LogEntry> = log
+        .iter()
+        .filter(|e| e.action.as_deref() == Some(ASSUME))
+        .collect();
+    let Some(last) = assumes.last() else {
+        return vec![format!(
+            "mock-sts never received {ASSUME} (the client reported: {})",
+            describe(outcome)
+        )];
+    };
+    let mut problems = Vec::new();
+    match expect {
+        Expectation::Credentials => {
+            match &last.issued_access_key_id {
+                Some(key) => {
+                    let used = log.iter().any(|e| {
+                        e.action.as_deref() == Some(CALLER_IDENTITY)
+                            && e.status == 200
+                            && e.access_key_id.as_deref() == Some(key.as_str())
+                    });
+                    if !used {
+                        problems.push(format!(
+                            "mock-sts issued {key} but no successful {CALLER_IDENTITY} was signed with it"
+                        ));
+                    }
+                }
+                None => problems.push(format!(
+                    "expected credentials; mock-sts answered {}",
+                    describe_entry(last)
+                )),
+            }
+            match outcome {
+                ClientOutcome::Credentials { caller_arn } if caller_arn == expected_caller_arn => {}
+                other => problems.push(format!(
+                    "expected the client to report caller {expected_caller_arn}; it reported {}",
+                    describe(other)
+                )),
+            }
+        }
+        Expectation::Error {
+            code,
+            message,
+            status,
+        } => {
+            if let Some(issued) = assumes.iter().find(|e| e.issued_access_key_id.is_some()) {
+                problems.push(format!(
+                    "expected {code}; mock-sts issued credentials (request {})",
+                    issued.request_id
+                ));
+            }
+            let answered_as_expected = last.code.as_deref() == Some(code.as_str())
+                && last.message.as_deref() == Some(message.as_str())
+                && status.is_none_or(|s| s == last.status);
+            if !answered_as_expected {
+                problems.push(format!(
+                    "expected {} {code}: {message:?}; mock-sts answered {}",
+                    status.map(|s| s.to_string()).unwrap_or_default(),
+                    describe_entry(last)
+                ));
+            }
+            let reported_as_answered = matches!(
+                outcome,
+                ClientOutcome::AwsError { code: c, message: m } if c == code && m == message
+            );
+            if !reported_as_answered {
+                problems.push(format!(
+                    "expected the client to report {code}: {message:?}; it reported {}",
+                    describe(outcome)
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn describe(outcome: &ClientOutcome) -> String {
+    match outcome {
+        ClientOutcome::Credentials { caller_arn } => format!("credentials for {caller_arn}"),
+        ClientOutcome::AwsError { code, message } => format!("{code}: {message:?}"),
+        ClientOutcome::Broken { reason } => format!("a failure of its own: {reason}"),
+    }
+}
+
+fn describe_entry(entry: &LogEntry) -> String {
+    match (&entry.code, &entry.message) {
+        (Some(code), Some(message)) => format!("{} {code}: {message:?}", entry.status),
+        (Some(code), None) => format!("{} {code} (no message)", entry.status),
+        _ => format!("{} with credentials", entry.status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:sts::123456789012:assumed-role/r/fedlab";
+
+    fn assume_ok(key: &str) -> LogEntry {
+        LogEntry {
+            action: Some(ASSUME.into()),
+            status: 200,
+            issued_access_key_id: Some(key.into()),
+            ..LogEntry::default()
+        }
+    }
+
+    fn caller(key: &str) -> LogEntry {
+        LogEntry {
+            action: Some(CALLER_IDENTITY.into()),
+            status: 200,
+            access_key_id: Some(key.into()),
+            ..LogEntry::default()
+        }
+    }
+
+    fn denied() -> LogEntry {
+        LogEntry {
+            action: Some(ASSUME.into()),
+            status: 403,
+            code: Some("AccessDenied".into()),
+            message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity".into()),
+            ..LogEntry::default()
+        }
+    }
+
+    fn expect_denied() -> Expectation {
+        Expectation::Error {
+            code: "AccessDenied".into(),
+            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity".into(),
+            status: Some(403),
+        }
+    }
+
+    fn credentials() -> ClientOutcome {
+        ClientOutcome::Credentials {
+            caller_arn: ARN.into(),
+        }
+    }
+
+    #[test]
+    fn a_client_that_assumed_and_used_the_credentials_passes() {
+        let log = [assume_ok("ASIA1"), caller("ASIA1")];
+        assert!(judge(&Expectation::Credentials, &credentials(), &log, ARN).is_empty());
+    }
+
+    #[test]
+    fn a_client_that_claims_success_without_calling_sts_fails() {
+        let problems = judge(&Expectation::Credentials, &credentials(), &[], ARN);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("never received"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_client_that_never_uses_the_issued_credentials_fails() {
+        let log = [assume_ok("ASIA1"), caller("AKIAIOSFODNN7EXAMPLE")];
+        let problems = judge(&Expectation::Credentials, &credentials(), &log, ARN);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("no successful GetCallerIdentity")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_client_that_swallows_an_error_fails() {
+        let problems = judge(&expect_denied(), &credentials(), &[denied()], ARN);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("expected the client to report AccessDenied")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_client_that_rewrites_the_message_fails() {
+        let reworded = ClientOutcome::AwsError {
+            code: "AccessDenied".into(),
+            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity.".into(),
+        };
+        assert_eq!(
+            judge(&expect_denied(), &reworded, &[denied()], ARN).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn the_server_answer_must_match_too() {
+        let reported = ClientOutcome::AwsError {
+            code: "AccessDenied".into(),
+            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity".into(),
+        };
+        assert!(judge(&expect_denied(), &reported, &[denied()], ARN).is_empty());
+        let wrong_status = Expectation::Error {
+            code: "AccessDenied".into(),
+            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity".into(),
+            status: Some(400),
+        };
+        assert_eq!(judge(&wrong_status, &reported, &[denied()], ARN).len(), 1);
+    }
+}

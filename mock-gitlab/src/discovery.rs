@@ -1,0 +1,150 @@
+//! `/.well-known/openid-configuration` and `/oauth/discovery/keys`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Serialize;
+
+use crate::config::Issuer;
+use crate::keys::Jwks;
+use crate::routes::AppState;
+
+pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+pub const JWKS_PATH: &str = "/oauth/discovery/keys";
+
+/// `JwksController#keys`: `expires_in 24.hours, public: true, must_revalidate: true,
+/// 'no-transform': true` as Rails renders it. AWS caches JWKS only when allowed to.
+pub const JWKS_CACHE_CONTROL: &str = "max-age=86400, public, must-revalidate, no-transform=true";
+
+// gitlab.com's scope list (reference §3.3). It drifts between releases, hence data.
+const SCOPES_SUPPORTED: &[&str] = &[
+    "api",
+    "read_api",
+    "read_user",
+    "create_runner",
+    "manage_runner",
+    "k8s_proxy",
+    "self_rotate",
+    "mcp",
+    "read_repository",
+    "write_repository",
+    "read_registry",
+    "write_registry",
+    "read_virtual_registry",
+    "write_virtual_registry",
+    "read_observability",
+    "write_observability",
+    "ai_features",
+    "sudo",
+    "admin_mode",
+    "read_service_ping",
+    "openid",
+    "profile",
+    "email",
+    "ai_workflows",
+    "user:*",
+];
+
+// doorkeeper's `%w[iss sub aud exp iat]`, GitLab's configured claims, then the six
+// CI claims GitLab's JwksController appends (#428061).
+const CLAIMS_SUPPORTED: &[&str] = &[
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "sub_legacy",
+    "name",
+    "nickname",
+    "preferred_username",
+    "email",
+    "email_verified",
+    "website",
+    "profile",
+    "picture",
+    "groups",
+    "groups_direct",
+    "https://gitlab.org/claims/groups/owner",
+    "https://gitlab.org/claims/groups/maintainer",
+    "https://gitlab.org/claims/groups/developer",
+    "project_path",
+    "ci_config_ref_uri",
+    "ref_path",
+    "sha",
+    "environment",
+    "jti",
+];
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The discovery document. Field order is doorkeeper-openid_connect's
+/// `provider_response` order, which is the wire order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiscoveryDocument {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub revocation_endpoint: String,
+    pub introspection_endpoint: String,
+    pub userinfo_endpoint: String,
+    pub jwks_uri: String,
+    pub scopes_supported: Vec<String>,
+    pub response_types_supported: Vec<String>,
+    pub response_modes_supported: Vec<String>,
+    pub grant_types_supported: Vec<String>,
+    pub token_endpoint_auth_methods_supported: Vec<String>,
+    pub subject_types_supported: Vec<String>,
+    pub id_token_signing_alg_values_supported: Vec<String>,
+    pub claim_types_supported: Vec<String>,
+    pub claims_supported: Vec<String>,
+    pub code_challenge_methods_supported: Vec<String>,
+}
+
+impl DiscoveryDocument {
+    pub fn for_issuer(issuer: &Issuer) -> Self {
+        Self {
+            issuer: issuer.url().to_owned(),
+            authorization_endpoint: issuer.join("/oauth/authorize"),
+            token_endpoint: issuer.join("/oauth/token"),
+            revocation_endpoint: issuer.join("/oauth/revoke"),
+            introspection_endpoint: issuer.join("/oauth/introspect"),
+            userinfo_endpoint: issuer.join("/oauth/userinfo"),
+            jwks_uri: issuer.join(JWKS_PATH),
+            scopes_supported: strings(SCOPES_SUPPORTED),
+            response_types_supported: strings(&["code"]),
+            response_modes_supported: strings(&["query", "fragment", "form_post"]),
+            grant_types_supported: strings(&[
+                "authorization_code",
+                "password",
+                "client_credentials",
+                "device_code",
+                "refresh_token",
+            ]),
+            token_endpoint_auth_methods_supported: strings(&[
+                "client_secret_basic",
+                "client_secret_post",
+            ]),
+            subject_types_supported: strings(&["public"]),
+            id_token_signing_alg_values_supported: strings(&["RS256"]),
+            claim_types_supported: strings(&["normal"]),
+            claims_supported: strings(CLAIMS_SUPPORTED),
+            code_challenge_methods_supported: strings(&["plain", "S256"]),
+        }
+    }
+}
+
+pub(crate) async fn provider(State(state): State<Arc<AppState>>) -> Json<DiscoveryDocument> {
+    Json(DiscoveryDocument::for_issuer(&state.issuer))
+}
+
+pub(crate) async fn keys(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    let body = Jwks {
+        keys: vec![state.key.jwk().clone()],
+    };
+    ([(header::CACHE_CONTROL, JWKS_CACHE_CONTROL)], Json(body))
+}

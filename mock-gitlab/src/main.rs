@@ -1,0 +1,68 @@
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Parser;
+use tokio::signal::unix::{SignalKind, signal};
+use tracing_subscriber::EnvFilter;
+
+/// Offline GitLab CI OIDC issuer: discovery, JWKS and a token mint API over HTTPS.
+///
+/// Prints one JSON line on stdout when ready; logs go to stderr.
+#[derive(Debug, Parser)]
+#[command(name = "mock-gitlab", version)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "MOCK_GITLAB_LISTEN", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// Issuer URL [default: https://localhost:{port}].
+    #[arg(long, env = "MOCK_GITLAB_EXTERNAL_URL")]
+    external_url: Option<String>,
+    /// RSA private key PEM (PKCS#8 or PKCS#1) [default: generate RSA-2048].
+    #[arg(long, env = "MOCK_GITLAB_SIGNING_KEY", value_name = "PEMFILE")]
+    signing_key: Option<PathBuf>,
+    /// Directory for ca.pem [default: a fresh temp dir].
+    #[arg(long, env = "MOCK_GITLAB_STATE_DIR", value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+
+    let mut config = mock_gitlab::Config::new(args.listen);
+    config.external_url = args.external_url;
+    config.state_dir = args.state_dir;
+    if let Some(path) = &args.signing_key {
+        let pem = std::fs::read_to_string(path)
+            .with_context(|| format!("reading signing key {}", path.display()))?;
+        config.signing_key_pem = Some(pem);
+    }
+
+    // Registered before the ready line so a signal sent right after it is never fatal.
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+
+    let running = mock_gitlab::spawn(config).await?;
+    let line = serde_json::to_string(running.ready())?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}")?;
+        out.flush()?;
+    }
+
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    tracing::info!("shutting down");
+    running.shutdown().await;
+    Ok(())
+}

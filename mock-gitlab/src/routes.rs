@@ -1,0 +1,56 @@
+//! Router assembly, shared state and per-request logging.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::config::{Clock, Issuer};
+use crate::discovery::{self, DISCOVERY_PATH, JWKS_PATH};
+use crate::keys::SigningKey;
+use crate::mint::{self, MINT_PATH};
+
+pub const HEALTH_PATH: &str = "/-/health";
+
+#[derive(Debug)]
+pub(crate) struct AppState {
+    pub issuer: Issuer,
+    pub key: SigningKey,
+    pub clock: Arc<dyn Clock>,
+}
+
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(DISCOVERY_PATH, get(discovery::provider))
+        .route(JWKS_PATH, get(discovery::keys))
+        .route(HEALTH_PATH, get(health))
+        .route(MINT_PATH, post(mint::mint))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// `HealthController#index` renders exactly this as text/plain.
+async fn health() -> &'static str {
+    "GitLab OK"
+}
+
+/// The single event per request. Only method, path (no query) and status are logged,
+/// so tokens and keys cannot leak through it.
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    response
+}

@@ -1,0 +1,133 @@
+//! The `mock-gitlab` binary: one ready line on stdout, serves HTTPS, exits on SIGTERM.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, BufReader};
+
+#[tokio::test]
+async fn binary_prints_ready_line_and_serves() {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mock-gitlab"))
+        .args(["--listen", "127.0.0.1:0"])
+        // Keep the test hermetic whatever the caller's environment says.
+        .env_remove("MOCK_GITLAB_EXTERNAL_URL")
+        .env_remove("MOCK_GITLAB_SIGNING_KEY")
+        .env_remove("MOCK_GITLAB_STATE_DIR")
+        .env_remove("MOCK_GITLAB_LISTEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    tokio::time::timeout(Duration::from_secs(60), stdout.read_line(&mut line))
+        .await
+        .expect("no ready line within 60 s")
+        .unwrap();
+
+    let ready: Value = serde_json::from_str(line.trim_end()).unwrap();
+    let typed: mock_gitlab::Ready = serde_json::from_str(&line).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), ready);
+    let obj = ready.as_object().unwrap();
+    let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "issuer",
+            "listen",
+            "ca_pem",
+            "thumbprint",
+            "jwks_uri",
+            "mint_url"
+        ]
+    );
+    let listen: std::net::SocketAddr = ready["listen"].as_str().unwrap().parse().unwrap();
+    let issuer = ready["issuer"].as_str().unwrap();
+    assert_eq!(issuer, format!("https://localhost:{}", listen.port()));
+    assert_eq!(
+        ready["jwks_uri"],
+        format!("{issuer}/oauth/discovery/keys").as_str()
+    );
+    assert_eq!(
+        ready["mint_url"],
+        format!("{issuer}/-/mock/id_tokens").as_str()
+    );
+    let thumbprint = ready["thumbprint"].as_str().unwrap();
+    assert_eq!(thumbprint.len(), 40);
+    assert!(
+        thumbprint
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    );
+
+    let ca = std::fs::read_to_string(ready["ca_pem"].as_str().unwrap()).unwrap();
+    let client = common::https_client(&[ca.as_str()], listen);
+    let doc: Value = client
+        .get(format!("{issuer}/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["issuer"], issuer);
+
+    // Graceful stop on SIGTERM (the process we started, by its pid).
+    let pid = child.id().unwrap().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("did not exit after SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+
+    // Exactly one line on stdout.
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).await.unwrap();
+    assert_eq!(rest, "", "stdout after the ready line");
+
+    // Logs went to stderr and carry no secrets.
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    assert!(stderr.contains("mock-gitlab ready"), "{stderr}");
+    assert!(stderr.contains("/.well-known/openid-configuration"));
+    assert!(!stderr.contains("PRIVATE KEY"));
+}
+
+#[tokio::test]
+async fn binary_rejects_a_bad_key_file() {
+    let dir = std::env::temp_dir().join(format!("mock-gitlab-badkey-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("key.pem");
+    std::fs::write(&key, "not a key").unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_mock-gitlab"))
+        .args(["--listen", "127.0.0.1:0", "--signing-key"])
+        .arg(&key)
+        .env_remove("MOCK_GITLAB_EXTERNAL_URL")
+        .env_remove("MOCK_GITLAB_STATE_DIR")
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "no ready line on failure");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("signing key"), "{err}");
+}

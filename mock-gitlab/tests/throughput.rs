@@ -1,0 +1,74 @@
+//! Mint-rate measurements. Ignored by default (timing-sensitive); run with
+//! `cargo test -p mock-gitlab --release --test throughput -- --ignored --nocapture`.
+//! The floors are far below the target so a loaded machine does not flake, but a
+//! regression to per-token key parsing or a blocked runtime still trips them.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use common::*;
+use mock_gitlab::claims::{MintContext, MintRequest, build_claims};
+use mock_gitlab::keys::SigningKey;
+use serde_json::json;
+
+#[test]
+#[ignore = "throughput measurement"]
+fn in_process_mint_rate() {
+    let key = SigningKey::from_pem(FIXTURE_KEY).unwrap();
+    let issuer = mock_gitlab::Issuer::parse("https://gitlab.fedlab.test").unwrap();
+    let req: MintRequest = serde_json::from_value(json!({"aud": "sts.amazonaws.com"})).unwrap();
+    let n = 3000;
+    let started = Instant::now();
+    for _ in 0..n {
+        let ctx = MintContext {
+            issuer: &issuer,
+            now: FIXED_NOW,
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        let claims = build_claims(&req, &ctx).unwrap();
+        let token = key.sign_jwt(&serde_json::to_vec(&claims).unwrap()).unwrap();
+        assert!(token.len() > 600);
+    }
+    let rate = f64::from(n) / started.elapsed().as_secs_f64();
+    println!("in-process, 1 thread: {rate:.0} tokens/s");
+    assert!(rate > 1000.0, "{rate:.0} tokens/s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "throughput measurement"]
+async fn https_mint_rate() {
+    let server = spawn_default().await;
+    let client = Arc::new(client_for(&server));
+    let url = Arc::new(server.ready().mint_url.clone());
+    // Warm up the connection (TLS + h2) before timing.
+    let (status, _) = mint(&client, &url, json!({"aud": "a"})).await;
+    assert_eq!(status, 200);
+
+    let (workers, per_worker) = (32, 150);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..workers {
+        let (client, url) = (client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..per_worker {
+                let resp = client
+                    .post(url.as_str())
+                    .json(&json!({"aud": "sts.amazonaws.com"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), 200);
+                resp.bytes().await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let total = workers * per_worker;
+    let rate = f64::from(total) / started.elapsed().as_secs_f64();
+    println!("HTTPS end to end (client on the same 2 cores), {total} requests: {rate:.0} tokens/s");
+    assert!(rate > 300.0, "{rate:.0} tokens/s");
+}

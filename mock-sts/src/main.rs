@@ -1,0 +1,78 @@
+//! `mock-sts`: serve the mock STS + IAM and print one JSON ready line.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use clap::Parser;
+use mock_sts::config;
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "Offline AWS STS + IAM that answers AssumeRoleWithWebIdentity as AWS does"
+)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "MOCK_STS_LISTEN", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// PEM file of a CA to treat as one of AWS's trusted roots (repeatable).
+    #[arg(long = "trust-ca", env = "MOCK_STS_TRUST_CA", value_delimiter = ',')]
+    trust_ca: Vec<std::path::PathBuf>,
+    #[arg(long, env = "MOCK_STS_ACCOUNT", default_value = config::DEFAULT_ACCOUNT_ID)]
+    account: String,
+    #[arg(long, env = "MOCK_STS_REGION", default_value = config::DEFAULT_REGION)]
+    region: String,
+    /// Access key ID allowed to call IAM.
+    #[arg(long, env = "MOCK_STS_ADMIN_ACCESS_KEY_ID", default_value = config::DEFAULT_ADMIN_ACCESS_KEY_ID)]
+    admin_access_key_id: String,
+    #[arg(long, env = "MOCK_STS_ADMIN_SECRET_ACCESS_KEY", default_value = config::DEFAULT_ADMIN_SECRET_ACCESS_KEY, hide_default_value = true)]
+    admin_secret_access_key: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "mock_sts=info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let mut config = mock_sts::Config::new(args.listen);
+    config.account_id = args.account;
+    config.region = args.region;
+    config.admin_access_key_id = args.admin_access_key_id;
+    config.admin_secret_access_key = args.admin_secret_access_key;
+    for path in &args.trust_ca {
+        let pem = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read --trust-ca {}", path.display()))?;
+        config.trust_ca_pems.push(pem);
+    }
+    let running = mock_sts::spawn(config).await?;
+    println!("{}", serde_json::to_string(&running.ready)?);
+    shutdown_signal().await;
+    drop(running);
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,344 @@
+//! Fetches an issuer's signing keys the way STS does: discovery document, then `jwks_uri`, over
+//! HTTPS, within a time limit. TLS follows AWS's current rule: a certificate from a trusted root CA
+//! is accepted as is; otherwise only the provider's configured thumbprints can vouch for it.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
+use aws_lc_rs::digest;
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::Jwk;
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use serde_json::Value;
+
+use crate::unknowns;
+
+/// Why keys could not be had; each maps to one AWS message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// Unreachable, slow, non-200, unparsable, issuer mismatch, unknown kid: AWS says
+    /// "Couldn't retrieve verification key" for all of them. The reason is for fedlab's log only.
+    #[error("verification key unavailable: {0}")]
+    Unavailable(String),
+    #[error("issuer certificate matches no configured thumbprint")]
+    ThumbprintMismatch,
+}
+
+/// The keys of one issuer, as last fetched.
+#[derive(Debug)]
+struct CachedKeys {
+    fetched_at: Instant,
+    keys: Arc<Vec<Jwk>>,
+}
+
+#[derive(Debug)]
+pub struct KeyFetcher {
+    trusted_roots: Arc<RootCertStore>,
+    crypto: Arc<CryptoProvider>,
+    cache: Mutex<HashMap<String, CachedKeys>>,
+}
+
+impl KeyFetcher {
+    pub fn new(trusted_roots: RootCertStore) -> Self {
+        Self {
+            trusted_roots: Arc::new(trusted_roots),
+            crypto: Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The JWK that should verify a token from `issuer` with header `kid`.
+    pub async fn key(
+        &self,
+        issuer: &str,
+        thumbprints: &[String],
+        kid: Option<&str>,
+    ) -> Result<Jwk, FetchError> {
+        let cache_key = format!("{issuer}\n{}", thumbprints.join(","));
+        let cached = self.cached(&cache_key);
+        if let Some((keys, age)) = &cached {
+            let fresh = *age < unknowns::KEY_CACHE_TTL;
+            match select(keys, kid) {
+                Ok(jwk) if fresh => return Ok(jwk),
+                Err(_) if fresh && *age < unknowns::UNKNOWN_KID_REFETCH_INTERVAL => {
+                    return select(keys, kid);
+                }
+                _ => {}
+            }
+        }
+        let keys = self.fetch(issuer, thumbprints).await?;
+        let selected = select(&keys, kid);
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(
+                cache_key,
+                CachedKeys {
+                    fetched_at: Instant::now(),
+                    keys: Arc::new(keys),
+                },
+            );
+        selected
+    }
+
+    fn cached(&self, cache_key: &str) -> Option<(Arc<Vec<Jwk>>, std::time::Duration)> {
+        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache
+            .get(cache_key)
+            .map(|entry| (Arc::clone(&entry.keys), entry.fetched_at.elapsed()))
+    }
+
+    async fn fetch(&self, issuer: &str, thumbprints: &[String]) -> Result<Vec<Jwk>, FetchError> {
+        let mismatch = Arc::new(AtomicBool::new(false));
+        let client = self.client(thumbprints, Arc::clone(&mismatch))?;
+        let work = async {
+            let discovery_url = format!("{issuer}/.well-known/openid-configuration");
+            let discovery = get_json(&client, &discovery_url).await?;
+            if unknowns::REQUIRE_DISCOVERY_ISSUER_MATCH
+                && discovery.get("issuer").and_then(Value::as_str) != Some(issuer)
+            {
+                return Err(FetchError::Unavailable(format!(
+                    "discovery issuer {} is not the token issuer {issuer}",
+                    discovery.get("issuer").unwrap_or(&Value::Null)
+                )));
+            }
+            let jwks_uri = discovery
+                .get("jwks_uri")
+                .and_then(Value::as_str)
+                .filter(|uri| uri.starts_with("https://"))
+                .ok_or_else(|| FetchError::Unavailable("discovery has no https jwks_uri".into()))?;
+            let jwks = get_json(&client, jwks_uri).await?;
+            Ok(parse_jwks(&jwks))
+        };
+        let result = tokio::time::timeout(unknowns::KEY_FETCH_TIMEOUT, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(FetchError::Unavailable(format!(
+                    "key retrieval took longer than {:?}",
+                    unknowns::KEY_FETCH_TIMEOUT
+                )))
+            });
+        if mismatch.load(Ordering::Relaxed) {
+            return Err(FetchError::ThumbprintMismatch);
+        }
+        result
+    }
+
+    /// A client per fetch: the verifier carries this provider's thumbprints and reports a
+    /// thumbprint mismatch through `mismatch`, which no shared client could do without races.
+    fn client(
+        &self,
+        thumbprints: &[String],
+        mismatch: Arc<AtomicBool>,
+    ) -> Result<reqwest::Client, FetchError> {
+        let trusted = if self.trusted_roots.is_empty() {
+            None
+        } else {
+            WebPkiServerVerifier::builder_with_provider(
+                Arc::clone(&self.trusted_roots),
+                Arc::clone(&self.crypto),
+            )
+            .build()
+            .ok()
+        };
+        let verifier = IssuerCertVerifier {
+            trusted,
+            thumbprints: thumbprints.iter().map(|t| t.to_ascii_lowercase()).collect(),
+            crypto: Arc::clone(&self.crypto),
+            mismatch,
+        };
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::clone(&self.crypto))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| FetchError::Unavailable(format!("tls setup: {e}")))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| FetchError::Unavailable(format!("client setup: {e}")))
+    }
+}
+
+async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value, FetchError> {
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| FetchError::Unavailable(format!("GET {url}: {}", error_chain(&e))))?;
+    if !response.status().is_success() {
+        return Err(FetchError::Unavailable(format!(
+            "GET {url}: HTTP {}",
+            response.status()
+        )));
+    }
+    response
+        .json::<Value>()
+        .await
+        .map_err(|e| FetchError::Unavailable(format!("GET {url}: body is not JSON: {e}")))
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// Keys that do not parse are skipped, so one odd key cannot hide the others.
+fn parse_jwks(jwks: &Value) -> Vec<Jwk> {
+    jwks.get("keys")
+        .and_then(Value::as_array)
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|key| serde_json::from_value::<Jwk>(key.clone()).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// By `kid`; without one, only an unambiguous single key (no first-key fallback).
+fn select(keys: &[Jwk], kid: Option<&str>) -> Result<Jwk, FetchError> {
+    let found = match kid {
+        Some(kid) => keys
+            .iter()
+            .find(|k| k.common.key_id.as_deref() == Some(kid)),
+        None if keys.len() == 1 => keys.first(),
+        None => None,
+    };
+    found.cloned().ok_or_else(|| {
+        FetchError::Unavailable(match kid {
+            Some(kid) => format!("kid {kid} is not in the issuer's JWKS"),
+            None => "token has no kid and the JWKS has several keys".to_owned(),
+        })
+    })
+}
+
+/// Builds a jsonwebtoken key from a JWK, refusing keys that declare another algorithm.
+pub fn decoding_key(jwk: &Jwk, alg: &str) -> Option<DecodingKey> {
+    if let Some(key_alg) = &jwk.common.key_algorithm
+        && format!("{key_alg:?}") != alg
+    {
+        return None;
+    }
+    DecodingKey::from_jwk(jwk).ok()
+}
+
+#[derive(Debug)]
+struct IssuerCertVerifier {
+    trusted: Option<Arc<WebPkiServerVerifier>>,
+    thumbprints: Vec<String>,
+    crypto: Arc<CryptoProvider>,
+    mismatch: Arc<AtomicBool>,
+}
+
+/// The SHA-1 hex of a DER certificate, as IAM shows thumbprints.
+pub fn thumbprint(cert: &[u8]) -> String {
+    digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, cert)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl IssuerCertVerifier {
+    fn pinned(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        // AWS pins the top intermediate: the last certificate the server sends.
+        let top = intermediates.last().unwrap_or(end_entity);
+        if !self.thumbprints.contains(&thumbprint(top)) {
+            self.mismatch.store(true, Ordering::Relaxed);
+            return Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer,
+            ));
+        }
+        if !unknowns::THUMBPRINT_MODE_VERIFIES_CHAIN {
+            return Ok(ServerCertVerified::assertion());
+        }
+        let mut roots = RootCertStore::empty();
+        roots.add(top.clone())?;
+        let below_top = &intermediates[..intermediates.len().saturating_sub(1)];
+        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&self.crypto))
+            .build()
+            .map_err(|e| rustls::Error::General(e.to_string()))?
+            .verify_server_cert(end_entity, below_top, server_name, ocsp, now)
+    }
+}
+
+impl ServerCertVerifier for IssuerCertVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let trusted = match &self.trusted {
+            Some(verifier) => {
+                verifier.verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            }
+            None => Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer,
+            )),
+        };
+        match trusted {
+            Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
+                self.pinned(end_entity, intermediates, server_name, ocsp, now)
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.crypto.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.crypto.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.crypto
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}

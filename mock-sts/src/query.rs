@@ -1,0 +1,57 @@
+//! Query-protocol requests: form body or query string, first occurrence of a key wins (as AWS does).
+
+#[derive(Debug, Default, Clone)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Decodes `application/x-www-form-urlencoded` text; undecodable input yields no parameters, so
+    /// the request falls through to AWS's missing-Action behaviour rather than a mock-only error.
+    pub fn parse(text: &str) -> Self {
+        let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(text).unwrap_or_default();
+        Self { pairs }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `Prefix.member.1`, `Prefix.member.2`, … until the first gap, as the Query protocol numbers lists.
+    pub fn list(&self, prefix: &str) -> Vec<String> {
+        let mut values = Vec::new();
+        for index in 1.. {
+            match self.get(&format!("{prefix}.member.{index}")) {
+                Some(value) => values.push(value.to_owned()),
+                None => break,
+            }
+        }
+        values
+    }
+
+    /// Appends the parameters of another source; keys already present keep their first value.
+    pub fn extend(&mut self, other: Params) {
+        self.pairs.extend(other.pairs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_occurrence_wins() {
+        let params =
+            Params::parse("Action=GetCallerIdentity&Action=NoSuchAction&Version=2011-06-15");
+        assert_eq!(params.get("Action"), Some("GetCallerIdentity"));
+    }
+
+    #[test]
+    fn lists_stop_at_the_first_gap() {
+        let params = Params::parse("L.member.1=a&L.member.2=b%2Fc&L.member.4=d");
+        assert_eq!(params.list("L"), vec!["a".to_owned(), "b/c".to_owned()]);
+    }
+}

@@ -1,0 +1,147 @@
+//! Query-protocol responses: AWS's exact XML layout (no declaration, two-space indent, `\n`, trailing newline).
+
+use crate::errors::{AwsError, Fault};
+
+pub const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+pub const IAM_NAMESPACE: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
+const AWS_FAULT_NAMESPACE: &str = "http://webservices.amazon.com/AWSFault/2005-15-09";
+
+/// Builds an indented XML document element by element.
+#[derive(Debug, Default)]
+pub struct XmlWriter {
+    out: String,
+    depth: usize,
+}
+
+impl XmlWriter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn open_root(&mut self, name: &str, namespace: &str) -> &mut Self {
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str(" xmlns=\"");
+        escape_into(&mut self.out, namespace);
+        self.out.push_str("\">\n");
+        self.depth += 1;
+        self
+    }
+
+    pub fn open(&mut self, name: &str) -> &mut Self {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+        self.depth += 1;
+        self
+    }
+
+    pub fn close(&mut self, name: &str) -> &mut Self {
+        self.depth = self.depth.saturating_sub(1);
+        self.indent();
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+        self
+    }
+
+    pub fn leaf(&mut self, name: &str, text: &str) -> &mut Self {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+        escape_into(&mut self.out, text);
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+        self
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// `<{Action}Response><{Action}Result>…</…><ResponseMetadata><RequestId/>…`.
+pub fn success(
+    action: &str,
+    namespace: &str,
+    request_id: &str,
+    result: impl FnOnce(&mut XmlWriter),
+) -> String {
+    let response = format!("{action}Response");
+    let result_name = format!("{action}Result");
+    let mut xml = XmlWriter::new();
+    xml.open_root(&response, namespace).open(&result_name);
+    result(&mut xml);
+    xml.close(&result_name)
+        .open("ResponseMetadata")
+        .leaf("RequestId", request_id)
+        .close("ResponseMetadata")
+        .close(&response);
+    xml.finish()
+}
+
+/// `<ErrorResponse>`: RequestId sits directly under the root, no ResponseMetadata.
+pub fn error(err: &AwsError, service_namespace: &str, request_id: &str) -> String {
+    let namespace = match err.fault() {
+        Fault::Service => service_namespace,
+        Fault::AwsFault => AWS_FAULT_NAMESPACE,
+    };
+    let mut xml = XmlWriter::new();
+    xml.open_root("ErrorResponse", namespace)
+        .open("Error")
+        .leaf("Type", err.fault_type())
+        .leaf("Code", err.code());
+    if let Some(message) = err.message() {
+        xml.leaf("Message", &message);
+    }
+    xml.close("Error")
+        .leaf("RequestId", request_id)
+        .close("ErrorResponse");
+    xml.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_matches_aws_bytes() {
+        // awslabs/aws-sdk-rust#827: content-length 390 with a 36-character request id.
+        let body = error(
+            &AwsError::VerificationKeyUnavailable,
+            STS_NAMESPACE,
+            "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        );
+        let expected = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>InvalidIdentityToken</Code>\n    <Message>Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements</Message>\n  </Error>\n  <RequestId>xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</RequestId>\n</ErrorResponse>\n";
+        assert_eq!(body, expected);
+        assert_eq!(body.len(), 390);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let mut xml = XmlWriter::new();
+        xml.leaf("A", "<&>\"'");
+        assert_eq!(xml.finish(), "<A>&lt;&amp;&gt;&quot;'</A>\n");
+    }
+}
