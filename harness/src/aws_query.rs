@@ -43,6 +43,8 @@ pub struct QueryClient {
     http: reqwest::Client,
     endpoint: String,
     region: String,
+    /// Signing time; `None` is now. Pinned when the server's clock is pinned.
+    signing_time: Option<SystemTime>,
 }
 
 impl QueryClient {
@@ -51,7 +53,16 @@ impl QueryClient {
             http,
             endpoint: endpoint.trim_end_matches('/').to_owned(),
             region: region.to_owned(),
+            signing_time: None,
         }
+    }
+
+    /// Signs as of `unix_seconds` instead of now.
+    pub fn with_signing_time(mut self, unix_seconds: i64) -> Self {
+        self.signing_time = Some(
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(unix_seconds.unsigned_abs()),
+        );
+        self
     }
 
     /// Sends `params` (Action and Version first, as SDKs do); signs when `keys` is given.
@@ -131,7 +142,7 @@ impl QueryClient {
             .identity(&identity)
             .region(&self.region)
             .name(service)
-            .time(SystemTime::now())
+            .time(self.signing_time.unwrap_or_else(SystemTime::now))
             .settings(SigningSettings::default())
             .build()
             .map_err(|e| QueryError::Sign(e.to_string()))?

@@ -3,7 +3,8 @@
 //! Query API with the admin keys, exactly as a user would with the aws CLI.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use mock_sts::request_log::LogEntry;
@@ -42,16 +43,50 @@ pub struct Lab {
     /// Plain HTTP to mock-sts; never a proxy.
     pub sts_http: reqwest::Client,
     work_dir: tempfile::TempDir,
+    options: LabOptions,
+}
+
+/// Knobs for reproducible runs (tests pin time and keys so snapshots are stable).
+#[derive(Debug, Clone, Default)]
+pub struct LabOptions {
+    /// Unix seconds both mocks treat as "now"; `None` is the system clock.
+    pub fixed_time: Option<i64>,
+    /// mock-gitlab's signing key (PEM); `None` generates one.
+    pub signing_key_pem: Option<String>,
+}
+
+/// Per-scenario choices about the AWS side.
+#[derive(Debug, Clone, Copy)]
+pub struct StageOptions {
+    /// Whether mock-gitlab's root CA is one of "AWS's trusted root CAs". When it is not, STS
+    /// can only accept the issuer's certificate through the provider's thumbprints.
+    pub trust_issuer_ca: bool,
+}
+
+impl Default for StageOptions {
+    fn default() -> Self {
+        Self {
+            trust_issuer_ca: true,
+        }
+    }
 }
 
 impl Lab {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(LabOptions::default()).await
+    }
+
+    pub async fn start_with(options: LabOptions) -> anyhow::Result<Self> {
         let work_dir = tempfile::Builder::new()
             .prefix("fedlab-")
             .tempdir()
             .context("failed to create a work directory")?;
         let mut config = mock_gitlab::Config::new(LOOPBACK);
         config.state_dir = Some(work_dir.path().join("gitlab"));
+        config.signing_key_pem = options.signing_key_pem.clone();
+        if let Some(now) = options.fixed_time {
+            config.clock = Arc::new(mock_gitlab::FixedClock(now));
+        }
         let gitlab = mock_gitlab::spawn(config)
             .await
             .context("failed to start mock-gitlab")?;
@@ -62,8 +97,11 @@ impl Lab {
             .no_proxy()
             .build()
             .context("failed to build the HTTPS client")?;
+        // mock-sts answers some requests, as AWS does, with a redirect to aws.amazon.com; fedlab
+        // never follows it off the machine.
         let sts_http = reqwest::Client::builder()
             .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .context("failed to build the HTTP client")?;
         Ok(Self {
@@ -71,6 +109,7 @@ impl Lab {
             gitlab_http,
             sts_http,
             work_dir,
+            options,
         })
     }
 
@@ -78,10 +117,15 @@ impl Lab {
         self.work_dir.path()
     }
 
-    /// A fresh mock-sts that treats mock-gitlab's root CA as one of AWS's trusted roots.
-    pub async fn stage(&self) -> anyhow::Result<Stage> {
+    /// A fresh mock-sts for one scenario.
+    pub async fn stage(&self, options: StageOptions) -> anyhow::Result<Stage> {
         let mut config = mock_sts::Config::new(LOOPBACK);
-        config.trust_ca_pems.push(self.gitlab.ca_pem().to_owned());
+        if options.trust_issuer_ca {
+            config.trust_ca_pems.push(self.gitlab.ca_pem().to_owned());
+        }
+        if let Some(now) = self.options.fixed_time {
+            config.clock = Arc::new(mock_sts::FixedClock(now));
+        }
         let sts = mock_sts::spawn(config)
             .await
             .context("failed to start mock-sts")?;
@@ -100,7 +144,10 @@ impl Lab {
             .map(|(k, v)| (k.to_owned(), v))
             .collect(),
         );
-        let query = QueryClient::new(self.sts_http.clone(), sts.endpoint(), &sts.ready.region);
+        let mut query = QueryClient::new(self.sts_http.clone(), sts.endpoint(), &sts.ready.region);
+        if let Some(now) = self.options.fixed_time {
+            query = query.with_signing_time(now);
+        }
         Ok(Stage {
             sts,
             variables,
@@ -127,13 +174,6 @@ impl Lab {
             Some(token) if status.is_success() => Ok(token.to_owned()),
             _ => Err(SetupError::Mint(format!("HTTP {status}: {body}"))),
         }
-    }
-
-    pub fn token_file(&self, name: &str, token: &str) -> Result<PathBuf, SetupError> {
-        let path = self.work_dir().join(format!("{name}.jwt"));
-        std::fs::write(&path, token)
-            .map_err(|e| SetupError::Other(format!("failed to write {}: {e}", path.display())))?;
-        Ok(path)
     }
 }
 

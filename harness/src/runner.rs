@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use crate::clients::{Client, Job};
-use crate::environment::{Lab, SetupError};
+use crate::environment::{Lab, SetupError, StageOptions};
 use crate::judge::judge;
 use crate::scenario::ScenarioSource;
 
@@ -68,8 +68,14 @@ async fn attempt(
     client: &Client,
     result: &mut ScenarioResult,
 ) -> Result<Verdict, SetupError> {
+    let options = source
+        .preview()
+        .map(|s| StageOptions {
+            trust_issuer_ca: s.aws.trusted_issuer_ca,
+        })
+        .map_err(|e| SetupError::Other(e.to_string()))?;
     let stage = lab
-        .stage()
+        .stage(options)
         .await
         .map_err(|e| SetupError::Other(format!("{e:#}")))?;
     let scenario = source

@@ -31,13 +31,32 @@ pub struct Scenario {
     pub expect: Expectation,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AwsSetup {
+    /// Whether the issuer's CA is one of AWS's trusted root CAs (like gitlab.com's public
+    /// certificate). `false` models a self-managed GitLab with a private CA: STS then accepts
+    /// the issuer only through a provider thumbprint.
+    #[serde(default = "yes")]
+    pub trusted_issuer_ca: bool,
     #[serde(default)]
     pub providers: Vec<ProviderSetup>,
     #[serde(default)]
     pub roles: Vec<RoleSetup>,
+}
+
+impl Default for AwsSetup {
+    fn default() -> Self {
+        Self {
+            trusted_issuer_ca: true,
+            providers: Vec::new(),
+            roles: Vec::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]

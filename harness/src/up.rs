@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::environment::Lab;
+use crate::environment::{Lab, StageOptions};
 use crate::scenario::ScenarioSource;
 
 /// The one JSON line `fedlab up` prints on stdout when the environment is ready.
@@ -29,7 +29,10 @@ pub async fn up(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let lab = Lab::start().await?;
-    let stage = lab.stage().await?;
+    let options = StageOptions {
+        trust_issuer_ca: source.preview()?.aws.trusted_issuer_ca,
+    };
+    let stage = lab.stage(options).await?;
     let scenario = source.render(&stage.variables)?;
     stage.apply(&scenario.aws).await?;
     let token = lab.mint(&scenario.token).await?;

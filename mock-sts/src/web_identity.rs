@@ -153,13 +153,13 @@ pub async fn assume_role_with_web_identity(
     let condition_prefix = provider.url.trim_start_matches("https://");
     let mut context = RequestContext::new(Principal::Federated(provider.arn.clone()), ACTION);
     context.insert(
-        &format!("{condition_prefix}:aud"),
+        format!("{condition_prefix}:aud"),
         audiences
             .iter()
             .map(|a| (*a).to_owned())
             .collect::<Vec<String>>(),
     );
-    context.insert(&format!("{condition_prefix}:sub"), vec![subject.clone()]);
+    context.insert(format!("{condition_prefix}:sub"), vec![subject.clone()]);
     context.insert("aws:FederatedProvider", vec![provider.arn.clone()]);
     context.insert("sts:RoleSessionName", vec![session_name.to_owned()]);
     context.insert("aws:CurrentTime", vec![times::iso8601(now)]);

@@ -86,7 +86,9 @@ async fn via_direct_call(program: &Path, job: &Job, config: &Path, duration: u32
 }
 
 /// The CLI with nothing of the caller's AWS setup: every `AWS_*` variable removed (static keys
-/// would win over web identity), a config file of our own, no shared credentials, no IMDS.
+/// would win over web identity), a config file of our own, no shared credentials, no IMDS, and a
+/// HOME of its own: the CLI caches web-identity credentials in `~/.aws/cli/cache` keyed by role
+/// and session name, not by token, and would otherwise reuse another run's credentials.
 fn base_command(program: &Path, job: &Job, config: &Path) -> Command {
     let mut command = Command::new(program);
     for (name, _) in std::env::vars_os() {
@@ -95,6 +97,7 @@ fn base_command(program: &Path, job: &Job, config: &Path) -> Command {
         }
     }
     command
+        .env("HOME", &job.work_dir)
         .env("AWS_CONFIG_FILE", config)
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",

@@ -1,0 +1,149 @@
+//! The real AWS CLI through the slice: the IAM setup with `aws iam …` against mock-sts, then the
+//! whole scenario catalogue with the CLI's own web-identity credential provider.
+//!
+//! Needs the `aws` CLI (or `FEDLAB_AWS_CLI=/path/to/aws`); `.ci/run` installs it in a venv and
+//! runs these with `--include-ignored`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers outside #[test] functions panic on purpose")]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use harness::clients::Client;
+use harness::environment::{Lab, StageOptions};
+use harness::runner::{self, Verdict};
+use harness::scenario::ScenarioSource;
+
+fn aws_cli() -> PathBuf {
+    std::env::var_os("FEDLAB_AWS_CLI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("aws"))
+}
+
+#[tokio::test]
+#[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
+async fn every_embedded_scenario_passes_with_the_aws_cli() {
+    let lab = Lab::start().await.expect("lab starts");
+    let client = Client::AwsCli { program: aws_cli() };
+    let results = runner::run_all(&lab, &ScenarioSource::embedded(), &[client], |_| {}).await;
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|r| !matches!(r.verdict, Verdict::Pass))
+        .map(|r| format!("{} [{}]: {:?}", r.name, r.client, r.verdict))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// Multi-threaded: the blocking CLI calls below must not starve the in-process servers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
+async fn aws_iam_commands_set_up_a_provider_and_role_that_sts_honours() {
+    let lab = Lab::start().await.expect("lab starts");
+    let stage = lab.stage(StageOptions::default()).await.expect("stage");
+    let issuer = stage.variables.0["issuer"].clone();
+    let host = stage.variables.0["issuer_host"].clone();
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::write(
+        &config,
+        "[default]\nregion = us-east-1\ncli_follow_urlparam = false\n",
+    )
+    .unwrap();
+    let trust = home.path().join("trust.json");
+    std::fs::write(
+        &trust,
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/{host}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"{host}:sub":"project_path:mygroup/*"}}}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let aws = |args: &[&str]| {
+        let mut command = Command::new(aws_cli());
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("AWS_") {
+                command.env_remove(name);
+            }
+        }
+        let output = command
+            .env("HOME", home.path())
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("none"))
+            .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .args(["--endpoint-url", stage.sts.endpoint(), "--output", "json"])
+            .args(args)
+            .output()
+            .expect("aws CLI runs");
+        assert!(
+            output.status.success(),
+            "aws {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).expect("JSON output")
+    };
+
+    // cli_follow_urlparam = false keeps aws CLI v1 from fetching the https:// URL itself.
+    let provider = aws(&[
+        "iam",
+        "create-open-id-connect-provider",
+        "--url",
+        &issuer,
+        "--client-id-list",
+        "sts.amazonaws.com",
+        "--thumbprint-list",
+        lab.gitlab.thumbprint(),
+    ]);
+    assert_eq!(
+        provider["OpenIDConnectProviderArn"],
+        format!("arn:aws:iam::123456789012:oidc-provider/{host}")
+    );
+    let role = aws(&[
+        "iam",
+        "create-role",
+        "--role-name",
+        "gitlab-ci",
+        "--assume-role-policy-document",
+        &format!("file://{}", trust.display()),
+    ]);
+    assert_eq!(
+        role["Role"]["Arn"],
+        "arn:aws:iam::123456789012:role/gitlab-ci"
+    );
+    // botocore decodes the percent-encoded document back into JSON.
+    assert_eq!(
+        role["Role"]["AssumeRolePolicyDocument"]["Statement"][0]["Action"],
+        "sts:AssumeRoleWithWebIdentity"
+    );
+    let fetched = aws(&["iam", "get-role", "--role-name", "gitlab-ci"]);
+    assert_eq!(fetched["Role"]["RoleId"], role["Role"]["RoleId"]);
+
+    let token = lab
+        .mint(&serde_json::json!({"aud": "sts.amazonaws.com", "project_path": "mygroup/myproject"}))
+        .await
+        .expect("token");
+    let token_file = home.path().join("token");
+    std::fs::write(&token_file, token).unwrap();
+    let assumed = aws(&[
+        "sts",
+        "assume-role-with-web-identity",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/gitlab-ci",
+        "--role-session-name",
+        "cli-test",
+        "--web-identity-token",
+        &format!("file://{}", token_file.display()),
+    ]);
+    assert_eq!(
+        assumed["AssumedRoleUser"]["Arn"],
+        "arn:aws:sts::123456789012:assumed-role/gitlab-ci/cli-test"
+    );
+    assert_eq!(
+        assumed["SubjectFromWebIdentityToken"],
+        "project_path:mygroup/myproject:ref_type:branch:ref:main"
+    );
+    assert_eq!(assumed["Provider"], provider["OpenIDConnectProviderArn"]);
+}
