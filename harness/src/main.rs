@@ -12,6 +12,7 @@ use harness::exit_codes;
 use harness::report;
 use harness::runner::{self, Verdict};
 use harness::scenario::ScenarioSource;
+use tokio::signal::unix::{SignalKind, signal};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -156,8 +157,14 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
         }
         Command::Up { scenario, env_file } => {
             let source = harness::up::find_scenario(&scenario)?;
-            harness::up::up(&source, &env_file, async {
-                let _ = tokio::signal::ctrl_c().await;
+            // Registered before the ready line, so a signal sent right after it stops us cleanly.
+            let mut terminate = signal(SignalKind::terminate())?;
+            let mut interrupt = signal(SignalKind::interrupt())?;
+            harness::up::up(&source, &env_file, async move {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
             })
             .await?;
             Ok(exit_codes::OK)

@@ -48,11 +48,19 @@ pub async fn up(
     )
     .context("failed to write the aws config file")?;
     let role_arn = scenario.role_arn(&stage.sts.ready.account);
+    // The aws CLI caches web-identity credentials by role and session name; a per-run session
+    // name keeps a restarted `fedlab up` from meeting the previous run's cached credentials.
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let mut session_name = format!("{}-{started}", scenario.session_name());
+    session_name.truncate(64);
     let endpoint = stage.sts.endpoint().to_owned();
     let variables: Vec<(&str, String)> = vec![
         ("AWS_ROLE_ARN", role_arn.clone()),
         ("AWS_WEB_IDENTITY_TOKEN_FILE", path_text(&token_file)),
-        ("AWS_ROLE_SESSION_NAME", scenario.session_name().to_owned()),
+        ("AWS_ROLE_SESSION_NAME", session_name),
         ("AWS_ENDPOINT_URL_STS", endpoint.clone()),
         ("AWS_ENDPOINT_URL_IAM", endpoint.clone()),
         ("AWS_REGION", region.clone()),

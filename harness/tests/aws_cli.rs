@@ -4,7 +4,11 @@
 //! Needs the `aws` CLI (or `FEDLAB_AWS_CLI=/path/to/aws`); `.ci/run` installs it in a venv and
 //! runs these with `--include-ignored`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers outside #[test] functions panic on purpose")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions panic on purpose"
+)]
 
 use std::path::PathBuf;
 use std::process::Command;

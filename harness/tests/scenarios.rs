@@ -1,7 +1,11 @@
 //! The embedded scenario catalogue (`scenarios/*.yaml`), run in-process against fedlab's builtin
 //! client: what `fedlab run` does by default, as a test.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers outside #[test] functions panic on purpose")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions panic on purpose"
+)]
 
 use harness::clients::Client;
 use harness::environment::Lab;

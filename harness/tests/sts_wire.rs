@@ -2,7 +2,11 @@
 //! HTTP(S). Error bodies are compared to literal AWS bytes; success bodies are insta snapshots
 //! with a fixed clock and fixed signing key, secrets and request IDs filtered.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers outside #[test] functions panic on purpose")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions panic on purpose"
+)]
 
 use harness::aws_query::{QueryClient, element};
 use harness::environment::{Lab, LabOptions, Stage, StageOptions, admin_keys};

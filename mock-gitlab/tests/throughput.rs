@@ -20,6 +20,14 @@ fn in_process_mint_rate() {
     let issuer = mock_gitlab::Issuer::parse("https://gitlab.fedlab.test").unwrap();
     let req: MintRequest = serde_json::from_value(json!({"aud": "sts.amazonaws.com"})).unwrap();
     let n = 3000;
+    let payload = serde_json::to_vec(&json!({"sub": "x"})).unwrap();
+    let started = Instant::now();
+    for _ in 0..n {
+        key.sign_jwt(&payload).unwrap();
+    }
+    let sign_rate = f64::from(n) / started.elapsed().as_secs_f64();
+    println!("sign only, 1 thread: {sign_rate:.0} signatures/s");
+
     let started = Instant::now();
     for _ in 0..n {
         let ctx = MintContext {

@@ -169,6 +169,9 @@ pub enum AwsError {
     },
     #[error("session expired")]
     ExpiredSessionToken,
+    /// A caller without IAM permissions (role permission policies come in a later issue).
+    #[error("caller may not call IAM")]
+    IamAccessDenied { caller_arn: String, action: String },
     #[error("credential scoped to the wrong service")]
     WrongService { expected: &'static str },
 
@@ -218,7 +221,7 @@ impl AwsError {
             | Self::TokenNotYetValid
             | Self::InvalidTimestamp => "InvalidIdentityToken",
             Self::TokenExpired { .. } => "ExpiredTokenException",
-            Self::WebIdentityAccessDenied => "AccessDenied",
+            Self::WebIdentityAccessDenied | Self::IamAccessDenied { .. } => "AccessDenied",
             Self::MissingAuthenticationToken => "MissingAuthenticationToken",
             Self::InvalidClientTokenId => "InvalidClientTokenId",
             Self::SignatureDoesNotMatch
@@ -239,6 +242,7 @@ impl AwsError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::WebIdentityAccessDenied
+            | Self::IamAccessDenied { .. }
             | Self::MissingAuthenticationToken
             | Self::InvalidClientTokenId
             | Self::SignatureDoesNotMatch
@@ -309,6 +313,9 @@ impl AwsError {
             Self::WebIdentityAccessDenied => {
                 "Not authorized to perform sts:AssumeRoleWithWebIdentity".to_owned()
             }
+            Self::IamAccessDenied { caller_arn, action } => format!(
+                "User: {caller_arn} is not authorized to perform: iam:{action} because no identity-based policy allows the iam:{action} action"
+            ),
             Self::MissingAuthenticationToken => "Request is missing Authentication Token".to_owned(),
             Self::InvalidClientTokenId => {
                 "The security token included in the request is invalid.".to_owned()
@@ -393,6 +400,7 @@ impl AwsError {
             | Self::TokenNotYetValid
             | Self::InvalidTimestamp
             | Self::WrongService { .. }
+            | Self::IamAccessDenied { .. }
             | Self::NoSuchProvider { .. }
             | Self::InvalidInput(_) => Confidence::Chosen,
         }

@@ -2,9 +2,12 @@
 
 use std::net::SocketAddr;
 
+use std::io::Write as _;
+
 use anyhow::Context as _;
 use clap::Parser;
 use mock_sts::config;
+use tokio::signal::unix::{SignalKind, signal};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,30 +52,20 @@ async fn main() -> anyhow::Result<()> {
             .with_context(|| format!("failed to read --trust-ca {}", path.display()))?;
         config.trust_ca_pems.push(pem);
     }
+    // Registered before the ready line, so a signal sent right after it stops us cleanly.
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
     let running = mock_sts::spawn(config).await?;
-    println!("{}", serde_json::to_string(&running.ready)?);
-    shutdown_signal().await;
+    let line = serde_json::to_string(&running.ready)?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}")?;
+        out.flush()?;
+    }
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
     drop(running);
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }

@@ -224,7 +224,10 @@ async fn dispatch(
             Service::Iam,
             authenticate(sts, request, Service::Iam, note).and_then(|caller| match caller {
                 Caller::Admin => iam_call(sts, iam_action, params, request_id),
-                Caller::Session(_) => Err(AwsError::InvalidClientTokenId),
+                Caller::Session(session) => Err(AwsError::IamAccessDenied {
+                    caller_arn: session.assumed_role_arn,
+                    action: iam_action.to_owned(),
+                }),
             }),
         ),
         ("2010-05-08", _) => (Service::Iam, Err(invalid())),
