@@ -116,6 +116,15 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
                     },
                 })
                 .collect();
+            for client in &clients {
+                match client.preflight().await {
+                    Ok(version) => eprintln!("fedlab: client {}: {version}", client.name()),
+                    Err(reason) => {
+                        eprintln!("fedlab: {reason}");
+                        return Ok(exit_codes::SETUP_FAILED);
+                    }
+                }
+            }
             let started = std::time::Instant::now();
             let mut stdout = std::io::stdout();
             let results = runner::run_all(&lab, &sources, &clients, |result| {

@@ -21,7 +21,13 @@ pub fn print_result(out: &mut impl Write, result: &ScenarioResult, verbose: bool
     }
     let show_detail = verbose || !matches!(result.verdict, Verdict::Pass);
     if let Some(detail) = result.detail.as_ref().filter(|_| show_detail) {
-        let _ = writeln!(out, "      mock-sts: {detail}");
+        let mut lines = detail.lines();
+        if let Some(first) = lines.next() {
+            let _ = writeln!(out, "      mock-sts: {first}");
+        }
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            let _ = writeln!(out, "        {line}");
+        }
     }
 }
 

@@ -229,7 +229,7 @@ fn select(keys: &[Jwk], kid: Option<&str>) -> Result<Jwk, FetchError> {
 /// Builds a jsonwebtoken key from a JWK, refusing keys that declare another algorithm.
 pub fn decoding_key(jwk: &Jwk, alg: &str) -> Option<DecodingKey> {
     if let Some(key_alg) = &jwk.common.key_algorithm
-        && format!("{key_alg:?}") != alg
+        && key_alg.to_string() != alg
     {
         return None;
     }

@@ -101,66 +101,44 @@ pub async fn handle(
     let received = sts.config.clock.now();
     let request_id = ids::request_id();
     let mut note = Note::default();
-    let query = uri.query().unwrap_or_default();
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-
-    let mut params = if method == Method::POST && is_form {
-        Params::parse(std::str::from_utf8(&body).unwrap_or_default())
-    } else {
-        Params::default()
-    };
-    params.extend(Params::parse(query));
+    let params = request_params(&method, &uri, &headers, &body);
     let action = params.get("Action").map(str::to_owned);
-    let redirect =
-        (method == Method::POST && !headers.contains_key(header::CONTENT_TYPE)) || action.is_none();
+    let post_without_type = method == Method::POST && !headers.contains_key(header::CONTENT_TYPE);
 
-    let (status, response) = if redirect {
-        let location = if method == Method::GET && !query.is_empty() {
-            format!("{NO_ACTION_LOCATION}?{query}")
-        } else {
-            NO_ACTION_LOCATION.to_owned()
-        };
-        let mut response = StatusCode::FOUND.into_response();
-        if let Ok(value) = HeaderValue::from_str(&location) {
-            response.headers_mut().insert(header::LOCATION, value);
+    let (response, error) = match action.as_deref() {
+        Some(action) if !post_without_type => {
+            let version = params.get("Version").unwrap_or("NO_VERSION_SPECIFIED");
+            let request = sigv4::Request {
+                method: &method,
+                path: uri.path(),
+                query: uri.query(),
+                headers: &headers,
+                body: &body,
+            };
+            let (service, result) = dispatch(
+                &sts,
+                action,
+                version,
+                &params,
+                &request,
+                &request_id,
+                &mut note,
+            )
+            .await;
+            let (status, body, error) = match result {
+                Ok(body) => (StatusCode::OK, body, None),
+                Err(err) => (
+                    err.status(),
+                    xml::error(&err, service.namespace(), &request_id),
+                    Some(err),
+                ),
+            };
+            let mut response = (status, body).into_response();
+            set_aws_headers(&sts, &mut response, &request_id, service, received);
+            (response, error)
         }
-        (StatusCode::FOUND, (response, None))
-    } else {
-        let action = action.as_deref().unwrap_or_default();
-        let version = params.get("Version").unwrap_or("NO_VERSION_SPECIFIED");
-        let request = sigv4::Request {
-            method: &method,
-            path: uri.path(),
-            query: uri.query(),
-            headers: &headers,
-            body: &body,
-        };
-        let (service, result) = dispatch(
-            &sts,
-            action,
-            version,
-            &params,
-            &request,
-            &request_id,
-            &mut note,
-        )
-        .await;
-        let (status, body, error) = match result {
-            Ok(body) => (StatusCode::OK, body, None),
-            Err(err) => (
-                err.status(),
-                xml::error(&err, service.namespace(), &request_id),
-                Some(err),
-            ),
-        };
-        let mut response = (status, body).into_response();
-        set_aws_headers(&sts, &mut response, &request_id, service, received);
-        (status, (response, error))
+        _ => (redirect(&method, uri.query()), None),
     };
-    let (response, error) = response;
 
     let entry = LogEntry {
         seq: 0,
@@ -168,12 +146,12 @@ pub async fn handle(
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
         method: method.to_string(),
-        action: action.clone(),
-        status: status.as_u16(),
+        action,
+        status: response.status().as_u16(),
         code: error.as_ref().map(|e| e.code().to_owned()),
         message: error.as_ref().and_then(AwsError::message),
         confidence: error.as_ref().map(AwsError::confidence),
-        request_id: request_id.clone(),
+        request_id,
         access_key_id: note.access_key_id,
         role_arn: note.role_arn,
         role_session_name: note.role_session_name,
@@ -194,6 +172,35 @@ pub async fn handle(
         "request"
     );
     sts.log.push(entry);
+    response
+}
+
+/// Form body (POST with the form content type) first, then the query string; first key wins.
+fn request_params(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Params {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let mut params = if *method == Method::POST && is_form {
+        Params::parse(std::str::from_utf8(body).unwrap_or_default())
+    } else {
+        Params::default()
+    };
+    params.extend(Params::parse(uri.query().unwrap_or_default()));
+    params
+}
+
+/// AWS's answer to a request without an Action (or a POST without Content-Type): a redirect to
+/// the IAM console page, echoing a GET's query string.
+fn redirect(method: &Method, query: Option<&str>) -> Response {
+    let location = match query.filter(|q| *method == Method::GET && !q.is_empty()) {
+        Some(query) => format!("{NO_ACTION_LOCATION}?{query}"),
+        None => NO_ACTION_LOCATION.to_owned(),
+    };
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
     response
 }
 

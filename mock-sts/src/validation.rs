@@ -175,15 +175,7 @@ pub fn integer(params: &Params, param: &str) -> Result<Option<i64>, AwsError> {
 mod tests {
     use super::*;
 
-    const SESSION: StringRule = StringRule {
-        param: "RoleSessionName",
-        member: "roleSessionName",
-        required: true,
-        min: 2,
-        max: 64,
-        pattern: Some(Pattern::RoleSessionName),
-        sensitive: false,
-    };
+    use crate::web_identity::SESSION_NAME as SESSION;
 
     fn message(params: &str) -> Option<String> {
         let params = Params::parse(params);

@@ -251,7 +251,7 @@ const ROLE_ARN: StringRule = StringRule {
     pattern: Some(Pattern::Arn),
     sensitive: false,
 };
-const SESSION_NAME: StringRule = StringRule {
+pub(crate) const SESSION_NAME: StringRule = StringRule {
     param: "RoleSessionName",
     member: "roleSessionName",
     required: true,

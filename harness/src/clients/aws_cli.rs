@@ -31,6 +31,35 @@ pub async fn run(program: &Path, job: &Job) -> ClientOutcome {
     }
 }
 
+/// `aws --version`, e.g. `aws-cli/1.45.11 Python/3.11.7 …`.
+pub async fn version(program: &Path) -> Result<String, String> {
+    let output = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot run the aws CLI `{}`: {e} (install it, e.g. `pip install awscli`, or pass --aws-cli PATH)",
+                program.display()
+            )
+        })?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if output.status.success() {
+        Ok(text.trim().to_owned())
+    } else {
+        Err(format!(
+            "`{} --version` failed: {}",
+            program.display(),
+            text.trim()
+        ))
+    }
+}
+
 async fn via_environment(program: &Path, job: &Job, config: &Path) -> ClientOutcome {
     let mut command = base_command(program, job, config);
     command

@@ -48,6 +48,14 @@ impl Client {
         }
     }
 
+    /// Checks the client can run at all, so a missing tool is a setup error, not N failures.
+    pub async fn preflight(&self) -> Result<String, String> {
+        match self {
+            Self::Builtin { .. } => Ok("builtin".to_owned()),
+            Self::AwsCli { program } => aws_cli::version(program).await,
+        }
+    }
+
     pub async fn run(&self, job: &Job) -> ClientOutcome {
         match self {
             Self::Builtin { http } => builtin::run(http, job).await,
