@@ -169,7 +169,12 @@ pub async fn spawn(mut config: Config) -> anyhow::Result<RunningGitlab> {
         .await
         .with_context(|| format!("creating state dir {}", state_dir.display()))?;
     let ca_pem_path = state_dir.join("ca.pem");
-    tokio::fs::write(&ca_pem_path, &chain.root_pem)
+    // Write then rename, so a reader (mock-sts in another container) never sees half a file.
+    let partial = state_dir.join("ca.pem.partial");
+    tokio::fs::write(&partial, &chain.root_pem)
+        .await
+        .with_context(|| format!("writing {}", partial.display()))?;
+    tokio::fs::rename(&partial, &ca_pem_path)
         .await
         .with_context(|| format!("writing {}", ca_pem_path.display()))?;
 

@@ -53,12 +53,18 @@ pub struct Ready {
 pub fn app(config: Config) -> anyhow::Result<Router> {
     let mut roots = RootCertStore::empty();
     for pem in &config.trust_ca_pems {
+        let before = roots.len();
         for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
             let cert = cert.context("failed to read a trusted CA certificate")?;
             roots
                 .add(cert)
                 .context("failed to add a trusted CA certificate")?;
         }
+        // An empty or truncated file would silently trust nothing; refuse it instead.
+        anyhow::ensure!(
+            roots.len() > before,
+            "a trusted CA PEM contains no certificate"
+        );
     }
     let sts = Arc::new(server::Sts::new(config, oidc::KeyFetcher::new(roots)));
     Ok(Router::new()

@@ -54,3 +54,18 @@ fn binary_prints_one_ready_line_and_serves_the_query_api() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn binary_refuses_a_trust_ca_file_without_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("ca.pem");
+    std::fs::write(&empty, "").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mock-sts"))
+        .args(["--listen", "127.0.0.1:0", "--trust-ca"])
+        .arg(&empty)
+        .output()
+        .expect("mock-sts runs");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no ready line may be printed");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("contains no certificate"));
+}
