@@ -4,6 +4,7 @@
 //! `Version`), as `aws --endpoint-url` and `AWS_ENDPOINT_URL_STS`/`_IAM` expect. Admin routes for
 //! fedlab live under `/-/mock/`, apart from the emulated API.
 
+mod auth;
 pub mod clock;
 pub mod config;
 pub mod errors;

@@ -9,13 +9,14 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 
+use crate::auth::{Caller, authenticate};
 use crate::config::Config;
 use crate::errors::AwsError;
 use crate::iam::{self, Iam};
 use crate::oidc::KeyFetcher;
 use crate::query::Params;
 use crate::request_log::{LogEntry, RequestLog};
-use crate::sessions::{Session, Sessions};
+use crate::sessions::Sessions;
 use crate::{ids, sigv4, times, web_identity, xml};
 
 /// Shared server state.
@@ -59,15 +60,8 @@ pub struct Note {
     pub detail: Option<String>,
 }
 
-/// Who signed a request.
-#[derive(Debug)]
-enum Caller {
-    Admin,
-    Session(Session),
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Service {
+pub enum Service {
     Sts,
     Iam,
 }
@@ -80,7 +74,7 @@ impl Service {
         }
     }
 
-    fn signing_name(self) -> &'static str {
+    pub fn signing_name(self) -> &'static str {
         match self {
             Self::Sts => "sts",
             Self::Iam => "iam",
@@ -296,65 +290,6 @@ fn iam_call(
             version: "2010-05-08".to_owned(),
         }),
     }
-}
-
-/// SigV4: the access key names the secret (admin, or a session issued here); a session key also
-/// needs its own session token; then the signature must verify within the clock-skew window.
-fn authenticate(
-    sts: &Sts,
-    request: &sigv4::Request<'_>,
-    service: Service,
-    note: &mut Note,
-) -> Result<Caller, AwsError> {
-    let auth = sigv4::parse(request)
-        .map_err(|_| AwsError::SignatureDoesNotMatch)?
-        .ok_or(AwsError::MissingAuthenticationToken)?;
-    let access_key_id = auth.credential.access_key_id.clone();
-    note.access_key_id = Some(access_key_id.clone());
-    let now = sts.config.clock.now();
-    let (caller, secret) = if access_key_id == sts.config.admin_access_key_id {
-        (Caller::Admin, sts.config.admin_secret_access_key.clone())
-    } else {
-        let session = sts
-            .sessions
-            .get(&access_key_id)
-            .ok_or(AwsError::InvalidClientTokenId)?;
-        if auth.security_token.as_deref() != Some(session.session_token.as_str()) {
-            return Err(AwsError::InvalidClientTokenId);
-        }
-        if now >= session.expiration {
-            return Err(AwsError::ExpiredSessionToken);
-        }
-        let secret = session.secret_access_key.clone();
-        (Caller::Session(session), secret)
-    };
-    sigv4::verify(request, &auth, &secret, now).map_err(|err| match err {
-        sigv4::SigV4Error::RequestExpired {
-            amz_date,
-            now,
-            window_start,
-            window_end,
-            direction,
-        } => match direction {
-            sigv4::SkewDirection::Past => AwsError::SignatureExpired {
-                amz_date,
-                window_start,
-                now,
-            },
-            sigv4::SkewDirection::Future => AwsError::SignatureNotYetCurrent {
-                amz_date,
-                window_end,
-                now,
-            },
-        },
-        _ => AwsError::SignatureDoesNotMatch,
-    })?;
-    if auth.credential.service != service.signing_name() {
-        return Err(AwsError::WrongService {
-            expected: service.signing_name(),
-        });
-    }
-    Ok(caller)
 }
 
 fn caller_identity(sts: &Sts, caller: &Caller, request_id: &str) -> String {
