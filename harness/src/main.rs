@@ -28,7 +28,8 @@ struct Cli {
 enum Command {
     /// Run scenarios (default: the catalogue built into this binary) and judge each client.
     Run {
-        /// Scenario files or directories; none means the embedded catalogue.
+        /// Scenario files, directories, or embedded scenario names; none means the whole
+        /// embedded catalogue.
         paths: Vec<PathBuf>,
         /// Client(s) to put through every scenario.
         #[arg(long, value_enum, default_values_t = [ClientArg::Builtin])]
@@ -90,7 +91,7 @@ fn sources(paths: &[PathBuf]) -> anyhow::Result<Vec<ScenarioSource>> {
     if paths.is_empty() {
         Ok(ScenarioSource::embedded())
     } else {
-        Ok(ScenarioSource::load(paths)?)
+        Ok(ScenarioSource::resolve(paths)?)
     }
 }
 
@@ -118,7 +119,8 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
                 .collect();
             for client in &clients {
                 match client.preflight().await {
-                    Ok(version) => eprintln!("fedlab: client {}: {version}", client.name()),
+                    Ok(Some(version)) => eprintln!("fedlab: client {}: {version}", client.name()),
+                    Ok(None) => {}
                     Err(reason) => {
                         eprintln!("fedlab: {reason}");
                         return Ok(exit_codes::SETUP_FAILED);
@@ -165,7 +167,9 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
             Ok(exit_codes::OK)
         }
         Command::Up { scenario, env_file } => {
-            let source = harness::up::find_scenario(&scenario)?;
+            let source = ScenarioSource::resolve(&[PathBuf::from(&scenario)])?
+                .pop()
+                .context("no scenario found")?;
             // Registered before the ready line, so a signal sent right after it stops us cleanly.
             let mut terminate = signal(SignalKind::terminate())?;
             let mut interrupt = signal(SignalKind::interrupt())?;

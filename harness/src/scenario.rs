@@ -124,10 +124,12 @@ pub const DEFAULT_SESSION_NAME: &str = "fedlab";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("failed to read {path}: {source}")]
+    // Causes are part of the message (not `#[source]`), so plain `to_string()` keeps them and
+    // `{:#}` does not print them twice.
+    #[error("failed to read {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{origin}: unknown placeholder {{{{{name}}}}} (known: {known})")]
     UnknownPlaceholder {
@@ -135,13 +137,15 @@ pub enum ScenarioError {
         name: String,
         known: String,
     },
-    #[error("{origin}: {source}")]
+    #[error("{origin}: {error}")]
     Parse {
         origin: String,
-        source: serde_yaml::Error,
+        error: serde_yaml::Error,
     },
     #[error("{origin}: {reason}")]
     Invalid { origin: String, reason: String },
+    #[error("no file, directory or embedded scenario named {wanted:?} (see `fedlab list`)")]
+    NotFound { wanted: String },
 }
 
 impl ScenarioSource {
@@ -161,9 +165,9 @@ impl ScenarioSource {
         let mut files = Vec::new();
         for path in paths {
             if path.is_dir() {
-                let entries = std::fs::read_dir(path).map_err(|source| ScenarioError::Read {
+                let entries = std::fs::read_dir(path).map_err(|error| ScenarioError::Read {
                     path: path.clone(),
-                    source,
+                    error,
                 })?;
                 let mut found: Vec<PathBuf> = entries
                     .filter_map(Result::ok)
@@ -179,17 +183,44 @@ impl ScenarioSource {
         files
             .into_iter()
             .map(|path| {
-                let text =
-                    std::fs::read_to_string(&path).map_err(|source| ScenarioError::Read {
-                        path: path.clone(),
-                        source,
-                    })?;
+                let text = std::fs::read_to_string(&path).map_err(|error| ScenarioError::Read {
+                    path: path.clone(),
+                    error,
+                })?;
                 Ok(Self {
                     origin: path.display().to_string(),
                     text,
                 })
             })
             .collect()
+    }
+
+    /// Files and directories that exist on disk, otherwise the name (or file name) of an
+    /// embedded scenario, so `fedlab run wrong-audience` works from anywhere.
+    pub fn resolve(arguments: &[PathBuf]) -> Result<Vec<Self>, ScenarioError> {
+        let mut sources = Vec::new();
+        for argument in arguments {
+            if argument.exists() {
+                sources.extend(Self::load(std::slice::from_ref(argument))?);
+                continue;
+            }
+            let wanted = argument.to_string_lossy();
+            let found = Self::embedded().into_iter().find(|source| {
+                let file_name = source.origin.trim_start_matches("embedded:");
+                file_name == wanted
+                    || file_name.trim_end_matches(".yaml") == wanted
+                    || source.preview().is_ok_and(|s| s.name == wanted)
+            });
+            match found {
+                Some(source) => sources.push(source),
+                None => {
+                    return Err(ScenarioError::NotFound {
+                        wanted: wanted.into_owned(),
+                    });
+                }
+            }
+        }
+        Ok(sources)
     }
 
     /// Parses with placeholders filled by dummies, to list and validate without an environment.
@@ -210,9 +241,9 @@ impl ScenarioSource {
             }
         })?;
         let scenario: Scenario =
-            serde_yaml::from_str(&text).map_err(|source| ScenarioError::Parse {
+            serde_yaml::from_str(&text).map_err(|error| ScenarioError::Parse {
                 origin: self.origin.clone(),
-                source,
+                error,
             })?;
         scenario.check().map_err(|reason| ScenarioError::Invalid {
             origin: self.origin.clone(),

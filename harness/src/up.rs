@@ -2,7 +2,7 @@
 //! a shell (or a real GitLab job script) needs written to an env file.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -101,22 +101,4 @@ pub async fn up(
 
 fn path_text(path: &Path) -> String {
     path.display().to_string()
-}
-
-/// Resolves `--scenario`: a file path, or the name (or file name) of an embedded scenario.
-pub fn find_scenario(wanted: &str) -> anyhow::Result<ScenarioSource> {
-    let path = PathBuf::from(wanted);
-    if path.is_file() {
-        return ScenarioSource::load(&[path])?
-            .pop()
-            .context("no scenario in that file");
-    }
-    for source in ScenarioSource::embedded() {
-        let file_name = source.origin.trim_start_matches("embedded:");
-        let matches_name = source.preview().is_ok_and(|s| s.name == wanted);
-        if matches_name || file_name == wanted || file_name.trim_end_matches(".yaml") == wanted {
-            return Ok(source);
-        }
-    }
-    anyhow::bail!("no scenario file or embedded scenario named {wanted:?} (see `fedlab list`)")
 }

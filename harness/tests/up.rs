@@ -10,13 +10,16 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use harness::clients::{Client, ClientOutcome, Job};
-use harness::up::{find_scenario, up};
+use harness::scenario::ScenarioSource;
+use harness::up::up;
 
 #[tokio::test]
 async fn up_writes_an_env_file_a_client_can_use() {
     let dir = tempfile::tempdir().unwrap();
     let env_file = dir.path().join("fedlab.env");
-    let source = find_scenario("id-tokens-aud-sts-succeeds").unwrap();
+    let source = ScenarioSource::resolve(&["id-tokens-aud-sts-succeeds".into()])
+        .unwrap()
+        .remove(0);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = {
         let env_file = env_file.clone();

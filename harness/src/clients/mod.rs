@@ -49,10 +49,11 @@ impl Client {
     }
 
     /// Checks the client can run at all, so a missing tool is a setup error, not N failures.
-    pub async fn preflight(&self) -> Result<String, String> {
+    /// Returns the external tool's version, if there is one.
+    pub async fn preflight(&self) -> Result<Option<String>, String> {
         match self {
-            Self::Builtin { .. } => Ok("builtin".to_owned()),
-            Self::AwsCli { program } => aws_cli::version(program).await,
+            Self::Builtin { .. } => Ok(None),
+            Self::AwsCli { program } => aws_cli::version(program).await.map(Some),
         }
     }
 
