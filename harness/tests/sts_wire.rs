@@ -154,15 +154,21 @@ fn secret_filters() -> insta::Settings {
     settings
 }
 
-#[tokio::test]
-async fn success_answer_has_aws_element_order_and_formats() {
-    let lab = lab().await;
-    let stage = standard_stage(&lab, true, vec![]).await;
+/// The standard stage, and the answer to a main-branch job of mygroup/myproject assuming `gitlab-ci`.
+async fn assume_as_the_tutorial_job(lab: &Lab) -> (Stage, Answer) {
+    let stage = standard_stage(lab, true, vec![]).await;
     let token = lab
         .mint(&json!({"aud": "sts.amazonaws.com", "project_path": "mygroup/myproject"}))
         .await
         .unwrap();
     let answer = assume(&stage, "gitlab-ci", &token).await;
+    (stage, answer)
+}
+
+#[tokio::test]
+async fn success_answer_has_aws_element_order_and_formats() {
+    let lab = lab().await;
+    let (stage, answer) = assume_as_the_tutorial_job(&lab).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.headers["content-type"], "text/xml");
     assert_eq!(answer.headers["date"], "Tue, 14 Nov 2023 22:13:20 GMT");
@@ -174,12 +180,7 @@ async fn success_answer_has_aws_element_order_and_formats() {
 #[tokio::test]
 async fn issued_credentials_sign_get_caller_identity_and_nothing_else_does() {
     let lab = lab().await;
-    let stage = standard_stage(&lab, true, vec![]).await;
-    let token = lab
-        .mint(&json!({"aud": "sts.amazonaws.com", "project_path": "mygroup/myproject"}))
-        .await
-        .unwrap();
-    let answer = assume(&stage, "gitlab-ci", &token).await;
+    let (stage, answer) = assume_as_the_tutorial_job(&lab).await;
     let keys = harness::aws_query::Keys {
         access_key_id: element(&answer.body, "AccessKeyId").unwrap(),
         secret_access_key: element(&answer.body, "SecretAccessKey").unwrap(),
