@@ -168,7 +168,7 @@ async fn assume_as_the_tutorial_job(lab: &Lab) -> (Stage, Answer) {
 #[tokio::test]
 async fn success_answer_has_aws_element_order_and_formats() {
     let lab = lab().await;
-    let (stage, answer) = assume_as_the_tutorial_job(&lab).await;
+    let (_stage, answer) = assume_as_the_tutorial_job(&lab).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.headers["content-type"], "text/xml");
     assert_eq!(answer.headers["date"], "Tue, 14 Nov 2023 22:13:20 GMT");
