@@ -1,9 +1,9 @@
 //! The one table of AWS error codes, HTTP statuses and messages.
 //!
 //! Every wire string mock-sts can answer with is spelled here and nowhere else. Each entry
-//! carries the confidence of its source in `../shared/reference/aws-sts.md` terms, so fedlab
-//! can tell users which answers are attested AWS bytes and which are fedlab's strict choice
-//! for an item AWS never showed ([?]).
+//! carries the confidence of its source (attested AWS bytes, AWS model or docs, inferred, or
+//! chosen), so fedlab can tell users which answers are AWS's and which are fedlab's strict
+//! choice for an item AWS never showed.
 
 use std::fmt;
 
