@@ -1,6 +1,7 @@
 //! The IAM control plane: OIDC providers and roles, created through the real AWS API.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -38,9 +39,10 @@ pub struct Role {
 /// One account's identities.
 #[derive(Debug, Default)]
 pub struct Iam {
-    providers: BTreeMap<String, Provider>,
+    // Shared, so a request takes a cheap handle instead of copying a parsed policy.
+    providers: BTreeMap<String, Arc<Provider>>,
     /// Keyed by lower-case name: role names are unique case-insensitively.
-    roles: BTreeMap<String, Role>,
+    roles: BTreeMap<String, Arc<Role>>,
 }
 
 /// The IAM quota on trust-policy size (adjustable in AWS; the default here).
@@ -48,12 +50,12 @@ const TRUST_POLICY_LIMIT: usize = 2048;
 
 impl Iam {
     /// The provider whose URL (without scheme) is exactly the token's issuer without scheme.
-    pub fn provider_for_issuer(&self, issuer: &str) -> Option<&Provider> {
-        self.providers.values().find(|p| p.url == issuer)
+    pub fn provider_for_issuer(&self, issuer: &str) -> Option<Arc<Provider>> {
+        self.providers.values().find(|p| p.url == issuer).cloned()
     }
 
-    pub fn role(&self, name: &str) -> Option<&Role> {
-        self.roles.get(&name.to_ascii_lowercase())
+    pub fn role(&self, name: &str) -> Option<Arc<Role>> {
+        self.roles.get(&name.to_ascii_lowercase()).cloned()
     }
 
     pub fn create_open_id_connect_provider(
@@ -61,7 +63,7 @@ impl Iam {
         account: &str,
         params: &Params,
         now: OffsetDateTime,
-    ) -> Result<Provider, AwsError> {
+    ) -> Result<Arc<Provider>, AwsError> {
         let client_ids = params.list("ClientIDList");
         let thumbprints = params.list("ThumbprintList");
         let mut checker = Checker::new();
@@ -89,18 +91,21 @@ impl Iam {
                 url: url.to_owned(),
             });
         }
-        let provider = Provider {
+        let provider = Arc::new(Provider {
             arn: arn.clone(),
             url: url.to_owned(),
             client_ids,
             thumbprints: thumbprints.iter().map(|t| t.to_ascii_lowercase()).collect(),
             created: now,
-        };
-        self.providers.insert(arn, provider.clone());
+        });
+        self.providers.insert(arn, Arc::clone(&provider));
         Ok(provider)
     }
 
-    pub fn get_open_id_connect_provider(&self, params: &Params) -> Result<&Provider, AwsError> {
+    pub fn get_open_id_connect_provider(
+        &self,
+        params: &Params,
+    ) -> Result<&Arc<Provider>, AwsError> {
         let arn = self.provider_arn_param(params)?;
         self.providers
             .get(arn)
@@ -125,7 +130,7 @@ impl Iam {
     }
 
     pub fn providers(&self) -> impl Iterator<Item = &Provider> {
-        self.providers.values()
+        self.providers.values().map(AsRef::as_ref)
     }
 
     pub fn create_role(
@@ -133,7 +138,7 @@ impl Iam {
         account: &str,
         params: &Params,
         now: OffsetDateTime,
-    ) -> Result<Role, AwsError> {
+    ) -> Result<Arc<Role>, AwsError> {
         let mut checker = Checker::new();
         let path = checker.string(params, PATH_RULE).unwrap_or("/").to_owned();
         let name = checker
@@ -154,7 +159,7 @@ impl Iam {
         if self.roles.contains_key(&name.to_ascii_lowercase()) {
             return Err(AwsError::RoleAlreadyExists { name });
         }
-        let role = Role {
+        let role = Arc::new(Role {
             arn: format!("arn:aws:iam::{account}:role{path}{name}"),
             name: name.clone(),
             path,
@@ -164,12 +169,13 @@ impl Iam {
             max_session_duration: max_session_duration.unwrap_or(3600),
             description,
             created: now,
-        };
-        self.roles.insert(name.to_ascii_lowercase(), role.clone());
+        });
+        self.roles
+            .insert(name.to_ascii_lowercase(), Arc::clone(&role));
         Ok(role)
     }
 
-    pub fn get_role(&self, params: &Params) -> Result<&Role, AwsError> {
+    pub fn get_role(&self, params: &Params) -> Result<Arc<Role>, AwsError> {
         let name = role_name_param(params)?;
         self.role(name).ok_or_else(|| AwsError::NoSuchRole {
             name: name.to_owned(),
@@ -202,8 +208,11 @@ impl Iam {
             .roles
             .get_mut(&name.to_ascii_lowercase())
             .ok_or(AwsError::NoSuchRole { name })?;
-        role.trust_policy = trust_policy;
-        role.trust_policy_text = document;
+        // Requests in flight keep the policy they started with.
+        let mut updated = Role::clone(role);
+        updated.trust_policy = trust_policy;
+        updated.trust_policy_text = document;
+        *role = Arc::new(updated);
         Ok(())
     }
 }

@@ -22,9 +22,18 @@ impl Params {
 
     /// `Prefix.member.1`, `Prefix.member.2`, … until the first gap, as the Query protocol numbers lists.
     pub fn list(&self, prefix: &str) -> Vec<String> {
+        self.members(prefix, "")
+    }
+
+    /// A list of structures, one field of each: `PolicyArns.member.1.arn`, … for ("PolicyArns", "arn").
+    pub fn list_field(&self, prefix: &str, field: &str) -> Vec<String> {
+        self.members(prefix, &format!(".{field}"))
+    }
+
+    fn members(&self, prefix: &str, suffix: &str) -> Vec<String> {
         let mut values = Vec::new();
         for index in 1.. {
-            match self.get(&format!("{prefix}.member.{index}")) {
+            match self.get(&format!("{prefix}.member.{index}{suffix}")) {
                 Some(value) => values.push(value.to_owned()),
                 None => break,
             }
@@ -53,5 +62,14 @@ mod tests {
     fn lists_stop_at_the_first_gap() {
         let params = Params::parse("L.member.1=a&L.member.2=b%2Fc&L.member.4=d");
         assert_eq!(params.list("L"), vec!["a".to_owned(), "b/c".to_owned()]);
+    }
+
+    #[test]
+    fn structure_lists_read_one_field() {
+        let params = Params::parse("P.member.1.arn=a&P.member.2.arn=b&P.member.3=c");
+        assert_eq!(
+            params.list_field("P", "arn"),
+            vec!["a".to_owned(), "b".to_owned()]
+        );
     }
 }

@@ -276,7 +276,7 @@ fn iam_call(
         "GetRole" => sts
             .iam()
             .get_role(params)
-            .map(|r| iam::role_xml(action, r, request_id)),
+            .map(|r| iam::role_xml(action, &r, request_id)),
         "DeleteRole" => sts
             .iam_mut()
             .delete_role(params)

@@ -26,7 +26,8 @@ pub async fn assume_role_with_web_identity(
     let session_name = checker.string(params, SESSION_NAME);
     let token = checker.string(params, TOKEN);
     checker.string(params, PROVIDER_ID);
-    let policy_arns = params.list("PolicyArns");
+    // Session policies are validated but not applied yet (role permissions come later).
+    let policy_arns = params.list_field("PolicyArns", "arn");
     checker.max_items("policyArns", &policy_arns, 10);
     checker.string(params, POLICY);
     if let Some(duration) = duration {
@@ -45,7 +46,7 @@ pub async fn assume_role_with_web_identity(
     //    is even parsed (AWS's own SDK tests send the literal token "token" and get AccessDenied).
     let (account, role_name) = parse_role_arn(role_arn)?;
     let role = if account == sts.config.account_id {
-        sts.iam().role(role_name).cloned()
+        sts.iam().role(role_name)
     } else {
         None
     };
@@ -83,7 +84,7 @@ pub async fn assume_role_with_web_identity(
     let subject = jwt.claim_str("sub").unwrap_or_default().to_owned();
 
     // 6. The IAM OIDC provider for this issuer: exact, case- and trailing-slash-sensitive.
-    let Some(provider) = sts.iam().provider_for_issuer(&issuer).cloned() else {
+    let Some(provider) = sts.iam().provider_for_issuer(&issuer) else {
         return Err(AwsError::NoOpenIdConnectProvider { issuer });
     };
 
