@@ -23,8 +23,8 @@ BINS=(mock-gitlab mock-sts fedlab)
 
 step() { printf '== %s\n' "$*" >&2; }
 
-step "cargo build --release (mock-gitlab, mock-sts, harness)"
-cargo build --release --locked -p mock-gitlab -p mock-sts -p harness
+step "cargo build --release (mock-gitlab, mock-sts, fedlab)"
+cargo build --release --locked -p mock-gitlab -p mock-sts -p fedlab
 
 step "staging $ROOTFS"
 rm -rf "$ROOTFS" "$DIST/state"

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use harness::clients::Client;
-use harness::environment::Lab;
-use harness::exit_codes;
-use harness::report;
-use harness::runner::{self, Verdict};
-use harness::scenario::ScenarioSource;
+use fedlab::clients::Client;
+use fedlab::environment::Lab;
+use fedlab::exit_codes;
+use fedlab::report;
+use fedlab::runner::{self, Verdict};
+use fedlab::scenario::ScenarioSource;
 use tokio::signal::unix::{SignalKind, signal};
 
 #[derive(Debug, Parser)]
@@ -173,7 +173,7 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
             // Registered before the ready line, so a signal sent right after it stops us cleanly.
             let mut terminate = signal(SignalKind::terminate())?;
             let mut interrupt = signal(SignalKind::interrupt())?;
-            harness::up::up(&source, &env_file, async move {
+            fedlab::up::up(&source, &env_file, async move {
                 tokio::select! {
                     _ = terminate.recv() => {}
                     _ = interrupt.recv() => {}

@@ -13,10 +13,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use harness::clients::Client;
-use harness::environment::{Lab, StageOptions};
-use harness::runner::{self, Verdict};
-use harness::scenario::ScenarioSource;
+use fedlab::clients::Client;
+use fedlab::environment::{Lab, StageOptions};
+use fedlab::runner::{self, Verdict};
+use fedlab::scenario::ScenarioSource;
 
 fn aws_cli() -> PathBuf {
     std::env::var_os("FEDLAB_AWS_CLI")

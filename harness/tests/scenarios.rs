@@ -7,10 +7,10 @@
     reason = "test helpers outside #[test] functions panic on purpose"
 )]
 
-use harness::clients::Client;
-use harness::environment::Lab;
-use harness::runner::{self, Verdict};
-use harness::scenario::ScenarioSource;
+use fedlab::clients::Client;
+use fedlab::environment::Lab;
+use fedlab::runner::{self, Verdict};
+use fedlab::scenario::ScenarioSource;
 
 #[tokio::test]
 async fn every_embedded_scenario_passes_with_the_builtin_client() {

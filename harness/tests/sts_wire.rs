@@ -8,9 +8,9 @@
     reason = "test helpers outside #[test] functions panic on purpose"
 )]
 
-use harness::aws_query::{QueryClient, element};
-use harness::environment::{Lab, LabOptions, Stage, StageOptions, admin_keys};
-use harness::scenario::{AwsSetup, ProviderSetup, RoleSetup};
+use fedlab::aws_query::{QueryClient, element};
+use fedlab::environment::{Lab, LabOptions, Stage, StageOptions, admin_keys};
+use fedlab::scenario::{AwsSetup, ProviderSetup, RoleSetup};
 use serde_json::json;
 
 /// 2023-11-14T22:13:20Z
@@ -181,7 +181,7 @@ async fn success_answer_has_aws_element_order_and_formats() {
 async fn issued_credentials_sign_get_caller_identity_and_nothing_else_does() {
     let lab = lab().await;
     let (stage, answer) = assume_as_the_tutorial_job(&lab).await;
-    let keys = harness::aws_query::Keys {
+    let keys = fedlab::aws_query::Keys {
         access_key_id: element(&answer.body, "AccessKeyId").unwrap(),
         secret_access_key: element(&answer.body, "SecretAccessKey").unwrap(),
         session_token: element(&answer.body, "SessionToken"),
@@ -194,11 +194,11 @@ async fn issued_credentials_sign_get_caller_identity_and_nothing_else_does() {
         .expect("GetCallerIdentity with the issued credentials");
     secret_filters().bind(|| insta::assert_snapshot!("get_caller_identity_assumed_role", caller));
 
-    let wrong_secret = harness::aws_query::Keys {
+    let wrong_secret = fedlab::aws_query::Keys {
         secret_access_key: "x".repeat(40),
         ..keys.clone()
     };
-    let no_token = harness::aws_query::Keys {
+    let no_token = fedlab::aws_query::Keys {
         session_token: None,
         ..keys.clone()
     };
@@ -224,7 +224,7 @@ async fn issued_credentials_sign_get_caller_identity_and_nothing_else_does() {
     ];
     for (keys, status, code, message) in cases {
         match stage.query.call("sts", &identity, keys).await {
-            Err(harness::aws_query::QueryError::Aws(failure)) => {
+            Err(fedlab::aws_query::QueryError::Aws(failure)) => {
                 assert_eq!((failure.status, failure.code.as_str()), (status, code));
                 assert_eq!(failure.message.as_deref(), Some(message));
             }
@@ -235,7 +235,7 @@ async fn issued_credentials_sign_get_caller_identity_and_nothing_else_does() {
     // Signed with the real date, years after the server's pinned 2023 clock.
     let unpinned = QueryClient::new(http(), stage.sts.endpoint(), "us-east-1");
     match unpinned.call("sts", &identity, Some(&keys)).await {
-        Err(harness::aws_query::QueryError::Aws(failure)) => {
+        Err(fedlab::aws_query::QueryError::Aws(failure)) => {
             assert_eq!(failure.code, "SignatureDoesNotMatch");
             assert!(
                 failure
@@ -502,8 +502,8 @@ async fn iam_create_role_answers_like_iam_and_refuses_bad_policies() {
     );
     settings.bind(|| insta::assert_snapshot!("iam_create_role", created));
 
-    let failure = |result: Result<String, harness::aws_query::QueryError>| match result {
-        Err(harness::aws_query::QueryError::Aws(f)) => {
+    let failure = |result: Result<String, fedlab::aws_query::QueryError>| match result {
+        Err(fedlab::aws_query::QueryError::Aws(f)) => {
             (f.status, f.code, f.message.unwrap_or_default())
         }
         other => panic!("expected an AWS error, got {other:?}"),

@@ -9,9 +9,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use harness::clients::{Client, ClientOutcome, Job};
-use harness::scenario::ScenarioSource;
-use harness::up::up;
+use fedlab::clients::{Client, ClientOutcome, Job};
+use fedlab::scenario::ScenarioSource;
+use fedlab::up::up;
 
 #[tokio::test]
 async fn up_writes_an_env_file_a_client_can_use() {
