@@ -1,54 +1,27 @@
-//! A small AWS Query-protocol client: form POSTs, optionally SigV4-signed with aws-sigv4, and
-//! just enough XML reading for the fields fedlab needs.
+//! A small AWS Query-protocol client: form POSTs, optionally SigV4-signed with aws-sigv4, and just
+//! enough XML reading for the fields fedlab needs. It is how fedlab itself talks to mock-sts, the
+//! way a user's own tooling (the aws CLI, Terraform) would.
 
 use std::time::SystemTime;
 
-use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_smithy_runtime_api::client::identity::Identity;
 
-/// Static or session credentials.
-#[derive(Debug, Clone)]
-pub struct Keys {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: Option<String>,
-}
-
-/// An AWS error answer, as read from `<ErrorResponse>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AwsFailure {
-    pub status: u16,
-    pub code: String,
-    pub message: Option<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum QueryError {
-    #[error("AWS answered {} {}: {}", .0.status, .0.code, .0.message.as_deref().unwrap_or("(no message)"))]
-    Aws(AwsFailure),
-    #[error("failed to sign the request: {0}")]
-    Sign(String),
-    #[error("request to {endpoint} failed: {source}")]
-    Transport {
-        endpoint: String,
-        source: reqwest::Error,
-    },
-    #[error("unexpected answer (HTTP {status}): {body}")]
-    Unexpected { status: u16, body: String },
-}
+use crate::assume::Credentials;
+use crate::error::{AwsError, Error};
 
 #[derive(Debug, Clone)]
-pub struct QueryClient {
+pub(crate) struct QueryClient {
     http: reqwest::Client,
     endpoint: String,
     region: String,
-    /// Signing time; `None` is now. Pinned when the server's clock is pinned.
+    /// Signing time; `None` is now. Pinned when the server's clock is pinned, or mock-sts would
+    /// refuse the signature as skewed.
     signing_time: Option<SystemTime>,
 }
 
 impl QueryClient {
-    pub fn new(http: reqwest::Client, endpoint: &str, region: &str) -> Self {
+    pub(crate) fn new(http: reqwest::Client, endpoint: &str, region: &str) -> Self {
         Self {
             http,
             endpoint: endpoint.trim_end_matches('/').to_owned(),
@@ -58,22 +31,22 @@ impl QueryClient {
     }
 
     /// Signs as of `unix_seconds` instead of now.
-    pub fn with_signing_time(mut self, unix_seconds: i64) -> Self {
-        self.signing_time = Some(
-            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(unix_seconds.unsigned_abs()),
-        );
+    pub(crate) fn with_signing_time(mut self, unix_seconds: Option<i64>) -> Self {
+        self.signing_time = unix_seconds.map(|seconds| {
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds.unsigned_abs())
+        });
         self
     }
 
-    /// Sends `params` (Action and Version first, as SDKs do); signs when `keys` is given.
-    pub async fn call(
+    /// Sends `params` (Action and Version first, as SDKs do); signs for `service` when
+    /// `credentials` are given. The answer's body on 200, the AWS error otherwise.
+    pub(crate) async fn call(
         &self,
         service: &str,
         params: &[(&str, &str)],
-        keys: Option<&Keys>,
-    ) -> Result<String, QueryError> {
-        let body =
-            serde_urlencoded::to_string(params).map_err(|e| QueryError::Sign(e.to_string()))?;
+        credentials: Option<&Credentials>,
+    ) -> Result<String, Error> {
+        let body = serde_urlencoded::to_string(params).map_err(|e| self.unexpected(e))?;
         let url = format!("{}/", self.endpoint);
         let mut request = http::Request::builder()
             .method("POST")
@@ -83,44 +56,31 @@ impl QueryClient {
                 "application/x-www-form-urlencoded; charset=utf-8",
             )
             .header("host", host_of(&url))
-            .body(body.clone().into_bytes())
-            .map_err(|e| QueryError::Sign(e.to_string()))?;
-        if let Some(keys) = keys {
-            self.sign(&mut request, service, keys)?;
+            .body(body.into_bytes())
+            .map_err(|e| self.unexpected(e))?;
+        if let Some(credentials) = credentials {
+            self.sign(&mut request, service, credentials)?;
         }
-        let request =
-            reqwest::Request::try_from(request.map(reqwest::Body::from)).map_err(|source| {
-                QueryError::Transport {
-                    endpoint: self.endpoint.clone(),
-                    source,
-                }
-            })?;
-        let response =
-            self.http
-                .execute(request)
-                .await
-                .map_err(|source| QueryError::Transport {
-                    endpoint: self.endpoint.clone(),
-                    source,
-                })?;
-        let status = response.status().as_u16();
-        let text = response
-            .text()
+        let request = reqwest::Request::try_from(request.map(reqwest::Body::from))
+            .map_err(|e| self.transport(&e))?;
+        let response = self
+            .http
+            .execute(request)
             .await
-            .map_err(|source| QueryError::Transport {
-                endpoint: self.endpoint.clone(),
-                source,
-            })?;
+            .map_err(|e| self.transport(&e))?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(|e| self.transport(&e))?;
         if status == 200 {
             return Ok(text);
         }
         match (element(&text, "Code"), text.contains("<ErrorResponse")) {
-            (Some(code), true) => Err(QueryError::Aws(AwsFailure {
+            (Some(code), true) => Err(Error::Aws(AwsError {
                 status,
                 code,
                 message: element(&text, "Message"),
+                request_id: element(&text, "RequestId"),
             })),
-            _ => Err(QueryError::Unexpected { status, body: text }),
+            _ => Err(Error::Unexpected { status, body: text }),
         }
     }
 
@@ -128,12 +88,12 @@ impl QueryClient {
         &self,
         request: &mut http::Request<Vec<u8>>,
         service: &str,
-        keys: &Keys,
-    ) -> Result<(), QueryError> {
-        let identity: Identity = Credentials::new(
-            &keys.access_key_id,
-            &keys.secret_access_key,
-            keys.session_token.clone(),
+        credentials: &Credentials,
+    ) -> Result<(), Error> {
+        let identity: Identity = aws_credential_types::Credentials::new(
+            &credentials.access_key_id,
+            &credentials.secret_access_key,
+            credentials.session_token.clone(),
             None,
             "fedlab",
         )
@@ -145,7 +105,7 @@ impl QueryClient {
             .time(self.signing_time.unwrap_or_else(SystemTime::now))
             .settings(SigningSettings::default())
             .build()
-            .map_err(|e| QueryError::Sign(e.to_string()))?
+            .map_err(|e| self.unexpected(e))?
             .into();
         let headers: Vec<(String, String)> = request
             .headers()
@@ -158,13 +118,41 @@ impl QueryClient {
             headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             SignableBody::Bytes(request.body()),
         )
-        .map_err(|e| QueryError::Sign(e.to_string()))?;
+        .map_err(|e| self.unexpected(e))?;
         let (instructions, _signature) = sign(signable, &params)
-            .map_err(|e| QueryError::Sign(e.to_string()))?
+            .map_err(|e| self.unexpected(e))?
             .into_parts();
         instructions.apply_to_request_http1x(request);
         Ok(())
     }
+
+    fn transport(&self, err: &reqwest::Error) -> Error {
+        Error::Transport {
+            endpoint: self.endpoint.clone(),
+            reason: error_chain(err),
+        }
+    }
+
+    /// A request fedlab could not even build or sign: a bug in fedlab, reported, not panicked on.
+    fn unexpected(&self, err: impl std::fmt::Display) -> Error {
+        Error::Transport {
+            endpoint: self.endpoint.clone(),
+            reason: format!("failed to build the request: {err}"),
+        }
+    }
+}
+
+/// `reqwest` hides the interesting part (connection refused, certificate unknown) in the
+/// source chain; a test log needs all of it.
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
 }
 
 fn host_of(url: &str) -> String {
@@ -177,7 +165,7 @@ fn host_of(url: &str) -> String {
 
 /// The text of the first `<name>…</name>`, XML-unescaped. Query responses are flat enough that
 /// this is all fedlab needs; it is not a general XML parser.
-pub fn element(xml: &str, name: &str) -> Option<String> {
+pub(crate) fn element(xml: &str, name: &str) -> Option<String> {
     let open = format!("<{name}>");
     let close = format!("</{name}>");
     let start = xml.find(&open)? + open.len();

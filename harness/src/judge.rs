@@ -2,17 +2,16 @@
 //! log) and what the client reported. A client that fakes success, swallows an error or rewrites
 //! AWS's message fails here, because both sides must agree with the expectation.
 
-use mock_sts::request_log::LogEntry;
-
+use crate::Request as LogEntry;
 use crate::clients::ClientOutcome;
-use crate::scenario::Expectation;
+use crate::scenario::Expected;
 
 const ASSUME: &str = "AssumeRoleWithWebIdentity";
 const CALLER_IDENTITY: &str = "GetCallerIdentity";
 
 /// Every way the run differs from the expectation; empty means the client passed.
-pub fn judge(
-    expect: &Expectation,
+pub(crate) fn judge(
+    expect: &Expected,
     outcome: &ClientOutcome,
     log: &[LogEntry],
     expected_caller_arn: &str,
@@ -29,7 +28,7 @@ pub fn judge(
     };
     let mut problems = Vec::new();
     match expect {
-        Expectation::Credentials => {
+        Expected::Credentials => {
             match &last.issued_access_key_id {
                 Some(key) => {
                     let used = log.iter().any(|e| {
@@ -56,7 +55,7 @@ pub fn judge(
                 )),
             }
         }
-        Expectation::Error {
+        Expected::Error {
             code,
             message,
             status,
@@ -68,12 +67,13 @@ pub fn judge(
                 ));
             }
             let answered_as_expected = last.code.as_deref() == Some(code.as_str())
-                && last.message.as_deref() == Some(message.as_str())
+                && last.message == *message
                 && status.is_none_or(|s| s == last.status);
             if !answered_as_expected {
                 problems.push(format!(
-                    "expected {} {code}: {message:?}; mock-sts answered {}",
-                    status.map(|s| s.to_string()).unwrap_or_default(),
+                    "expected {}{code}{}; mock-sts answered {}",
+                    status.map(|s| format!("{s} ")).unwrap_or_default(),
+                    describe_message(message.as_deref()),
                     describe_entry(last)
                 ));
             }
@@ -83,7 +83,8 @@ pub fn judge(
             );
             if !reported_as_answered {
                 problems.push(format!(
-                    "expected the client to report {code}: {message:?}; it reported {}",
+                    "expected the client to report {code}{}; it reported {}",
+                    describe_message(message.as_deref()),
                     describe(outcome)
                 ));
             }
@@ -92,10 +93,20 @@ pub fn judge(
     problems
 }
 
+/// `: "the message"`, or ` (no message)` for an answer without a `<Message>` element.
+fn describe_message(message: Option<&str>) -> String {
+    match message {
+        Some(message) => format!(": {message:?}"),
+        None => " (no message)".to_owned(),
+    }
+}
+
 fn describe(outcome: &ClientOutcome) -> String {
     match outcome {
         ClientOutcome::Credentials { caller_arn } => format!("credentials for {caller_arn}"),
-        ClientOutcome::AwsError { code, message } => format!("{code}: {message:?}"),
+        ClientOutcome::AwsError { code, message } => {
+            format!("{code}{}", describe_message(message.as_deref()))
+        }
         ClientOutcome::Broken { reason } => format!("a failure of its own: {reason}"),
     }
 }
@@ -142,10 +153,10 @@ mod tests {
         }
     }
 
-    fn expect_denied() -> Expectation {
-        Expectation::Error {
+    fn expect_denied() -> Expected {
+        Expected::Error {
             code: "AccessDenied".into(),
-            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity".into(),
+            message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity".into()),
             status: Some(403),
         }
     }
@@ -159,12 +170,12 @@ mod tests {
     #[test]
     fn a_client_that_assumed_and_used_the_credentials_passes() {
         let log = [assume_ok("ASIA1"), caller("ASIA1")];
-        assert!(judge(&Expectation::Credentials, &credentials(), &log, ARN).is_empty());
+        assert!(judge(&Expected::Credentials, &credentials(), &log, ARN).is_empty());
     }
 
     #[test]
     fn a_client_that_claims_success_without_calling_sts_fails() {
-        let problems = judge(&Expectation::Credentials, &credentials(), &[], ARN);
+        let problems = judge(&Expected::Credentials, &credentials(), &[], ARN);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("never received"), "{problems:?}");
     }
@@ -172,7 +183,7 @@ mod tests {
     #[test]
     fn a_client_that_never_uses_the_issued_credentials_fails() {
         let log = [assume_ok("ASIA1"), caller("AKIAIOSFODNN7EXAMPLE")];
-        let problems = judge(&Expectation::Credentials, &credentials(), &log, ARN);
+        let problems = judge(&Expected::Credentials, &credentials(), &log, ARN);
         assert!(
             problems
                 .iter()
@@ -196,7 +207,7 @@ mod tests {
     fn a_client_that_rewrites_the_message_fails() {
         let reworded = ClientOutcome::AwsError {
             code: "AccessDenied".into(),
-            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity.".into(),
+            message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity.".into()),
         };
         assert_eq!(
             judge(&expect_denied(), &reworded, &[denied()], ARN).len(),
@@ -208,14 +219,44 @@ mod tests {
     fn the_server_answer_must_match_too() {
         let reported = ClientOutcome::AwsError {
             code: "AccessDenied".into(),
-            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity".into(),
+            message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity".into()),
         };
         assert!(judge(&expect_denied(), &reported, &[denied()], ARN).is_empty());
-        let wrong_status = Expectation::Error {
+        let wrong_status = Expected::Error {
             code: "AccessDenied".into(),
-            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity".into(),
+            message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity".into()),
             status: Some(400),
         };
         assert_eq!(judge(&wrong_status, &reported, &[denied()], ARN).len(), 1);
+    }
+
+    #[test]
+    fn an_answer_without_a_message_must_be_reported_without_one() {
+        let expect = Expected::Error {
+            code: "MalformedInput".into(),
+            message: None,
+            status: Some(400),
+        };
+        let answered = LogEntry {
+            action: Some(ASSUME.into()),
+            status: 400,
+            code: Some("MalformedInput".into()),
+            ..LogEntry::default()
+        };
+        let reported = |message: Option<&str>| ClientOutcome::AwsError {
+            code: "MalformedInput".into(),
+            message: message.map(str::to_owned),
+        };
+        assert!(
+            judge(
+                &expect,
+                &reported(None),
+                std::slice::from_ref(&answered),
+                ARN
+            )
+            .is_empty()
+        );
+        let problems = judge(&expect, &reported(Some("")), &[answered], ARN);
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::runner::{ScenarioResult, Verdict};
 
-pub fn print_result(out: &mut impl Write, result: &ScenarioResult, verbose: bool) {
+pub(crate) fn print_result(out: &mut impl Write, result: &ScenarioResult, verbose: bool) {
     let millis = result.elapsed.as_millis();
     let (label, notes): (&str, Vec<String>) = match &result.verdict {
         Verdict::Pass => ("PASS", Vec::new()),
@@ -32,13 +32,13 @@ pub fn print_result(out: &mut impl Write, result: &ScenarioResult, verbose: bool
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Summary {
-    pub passed: usize,
-    pub failed: usize,
-    pub errors: usize,
+pub(crate) struct Summary {
+    pub(crate) passed: usize,
+    pub(crate) failed: usize,
+    pub(crate) errors: usize,
 }
 
-pub fn summarize(results: &[ScenarioResult]) -> Summary {
+pub(crate) fn summarize(results: &[ScenarioResult]) -> Summary {
     let mut summary = Summary::default();
     for result in results {
         match result.verdict {
@@ -51,7 +51,7 @@ pub fn summarize(results: &[ScenarioResult]) -> Summary {
 }
 
 /// The closing line; CI readers count `N passed, N failed`.
-pub fn summary_line(summary: Summary) -> String {
+pub(crate) fn summary_line(summary: Summary) -> String {
     let mut line = format!("{} passed, {} failed", summary.passed, summary.failed);
     if summary.errors > 0 {
         line.push_str(&format!(", {} errors", summary.errors));
@@ -59,7 +59,7 @@ pub fn summary_line(summary: Summary) -> String {
     line
 }
 
-pub fn junit(results: &[ScenarioResult]) -> String {
+pub(crate) fn junit(results: &[ScenarioResult]) -> String {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     let mut report = Report::new("fedlab");
     let mut suite = TestSuite::new("scenarios");

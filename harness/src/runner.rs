@@ -1,11 +1,18 @@
-//! Replays scenarios against clients and collects verdicts.
+//! Replays scenarios against clients and judges each client by what mock-sts saw.
+//!
+//! Every scenario × client gets a federation of its own (a fresh GitLab and a fresh AWS account),
+//! so no key cache, session or log bleeds between cases; the signing key is generated once per
+//! [`Runner`] so starting one costs milliseconds.
 
 use std::time::{Duration, Instant};
 
-use crate::clients::{Client, Job};
-use crate::environment::{Lab, SetupError, StageOptions};
+use crate::federation::Federation;
+use crate::iam::{OidcProvider, Role};
 use crate::judge::judge;
-use crate::scenario::ScenarioSource;
+use crate::scenario::{Placeholders, Scenario, ScenarioSource};
+use crate::token::IdToken;
+
+pub use crate::clients::{Client, ClientOutcome};
 
 #[derive(Debug, Clone)]
 pub enum Verdict {
@@ -27,107 +34,167 @@ pub struct ScenarioResult {
     pub detail: Option<String>,
 }
 
-pub async fn run_all(
-    lab: &Lab,
-    sources: &[ScenarioSource],
-    clients: &[Client],
-    mut on_result: impl FnMut(&ScenarioResult),
-) -> Vec<ScenarioResult> {
-    let mut results = Vec::with_capacity(sources.len() * clients.len());
-    for source in sources {
-        for client in clients {
-            let result = run_one(lab, source, client).await;
-            on_result(&result);
-            results.push(result);
-        }
-    }
-    results
+/// Runs scenarios; one per `fedlab run`.
+#[derive(Debug, Clone)]
+pub struct Runner {
+    signing_key_pem: String,
 }
 
-pub async fn run_one(lab: &Lab, source: &ScenarioSource, client: &Client) -> ScenarioResult {
-    let started = Instant::now();
-    let mut result = ScenarioResult {
-        name: source.origin.clone(),
-        origin: source.origin.clone(),
-        client: client.name(),
-        elapsed: Duration::ZERO,
-        verdict: Verdict::Pass,
-        detail: None,
-    };
-    match attempt(lab, source, client, &mut result).await {
-        Ok(verdict) => result.verdict = verdict,
-        Err(err) => result.verdict = Verdict::SetupError(err.to_string()),
-    }
-    result.elapsed = started.elapsed();
-    result
-}
-
-async fn attempt(
-    lab: &Lab,
-    source: &ScenarioSource,
-    client: &Client,
-    result: &mut ScenarioResult,
-) -> Result<Verdict, SetupError> {
-    let options = source
-        .preview()
-        .map(|s| StageOptions {
-            trust_issuer_ca: s.aws.trusted_issuer_ca,
+impl Runner {
+    /// Generates the signing key every scenario's mock-gitlab will use.
+    pub fn new() -> Result<Self, crate::Error> {
+        Ok(Self {
+            signing_key_pem: signing_key_pem()?,
         })
-        .map_err(|e| SetupError::Other(e.to_string()))?;
-    let stage = lab
-        .stage(options)
-        .await
-        .map_err(|e| SetupError::Other(format!("{e:#}")))?;
-    let scenario = source
-        .render(&stage.variables)
-        .map_err(|e| SetupError::Other(e.to_string()))?;
-    result.name = scenario.name.clone();
-    stage.apply(&scenario.aws).await?;
-    let token = lab.mint(&scenario.token).await?;
-    let job_dir = lab
-        .work_dir()
-        .join(format!("{}-{}", scenario.name, client.name()));
-    std::fs::create_dir_all(&job_dir)
-        .map_err(|e| SetupError::Other(format!("failed to create {}: {e}", job_dir.display())))?;
-    let token_file = job_dir.join("token.jwt");
-    std::fs::write(&token_file, &token)
-        .map_err(|e| SetupError::Other(format!("failed to write {}: {e}", token_file.display())))?;
-    let setup_log = stage
-        .requests_since(0)
-        .await
-        .map_err(|e| SetupError::Other(format!("{e:#}")))?;
-    let since = setup_log.last().map_or(0, |e| e.seq);
+    }
 
-    let account = stage.sts.ready.account.clone();
-    let job = Job {
-        endpoint: stage.sts.endpoint().to_owned(),
-        region: stage.sts.ready.region.clone(),
-        role_arn: scenario.role_arn(&account),
-        session_name: scenario.session_name().to_owned(),
-        token,
-        token_file,
-        duration_seconds: scenario.request.duration_seconds,
-        work_dir: job_dir,
+    /// Every source with every client, in order; `on_result` sees each result as it comes.
+    pub async fn run_all(
+        &self,
+        sources: &[ScenarioSource],
+        clients: &[Client],
+        mut on_result: impl FnMut(&ScenarioResult),
+    ) -> Vec<ScenarioResult> {
+        let mut results = Vec::with_capacity(sources.len() * clients.len());
+        for source in sources {
+            for client in clients {
+                let result = self.run_one(source, client).await;
+                on_result(&result);
+                results.push(result);
+            }
+        }
+        results
+    }
+
+    pub async fn run_one(&self, source: &ScenarioSource, client: &Client) -> ScenarioResult {
+        let started = Instant::now();
+        let mut result = ScenarioResult {
+            name: source.origin.clone(),
+            origin: source.origin.clone(),
+            client: client.name(),
+            elapsed: Duration::ZERO,
+            verdict: Verdict::Pass,
+            detail: None,
+        };
+        result.verdict = match self.attempt(source, client, &mut result).await {
+            Ok(verdict) => verdict,
+            Err(reason) => Verdict::SetupError(reason),
+        };
+        result.elapsed = started.elapsed();
+        result
+    }
+
+    async fn attempt(
+        &self,
+        source: &ScenarioSource,
+        client: &Client,
+        result: &mut ScenarioResult,
+    ) -> Result<Verdict, String> {
+        let trusted_issuer_ca = source
+            .preview()
+            .map_err(|e| e.to_string())?
+            .aws
+            .trusted_issuer_ca;
+        let fed = Federation::builder()
+            .signing_key_pem(&self.signing_key_pem)
+            .trusted_issuer_ca(trusted_issuer_ca)
+            .start()
+            .await
+            .map_err(|e| e.to_string())?;
+        let placeholders = Placeholders::of(&fed).map_err(|e| e.to_string())?;
+        let scenario = source.render(&placeholders).map_err(|e| e.to_string())?;
+        result.name = scenario.name.clone();
+        set_up(&fed, &scenario).await?;
+        let token = fed
+            .mint(IdToken::from_mint_request(scenario.token.clone()))
+            .await
+            .map_err(|e| e.to_string())?;
+        let role_arn = scenario.role_arn(fed.account_id());
+        let job = fed
+            .job(&role_arn, &token)
+            .map_err(|e| e.to_string())?
+            .with_session_name(scenario.session_name());
+        if scenario.request.token_file_newline {
+            job.write_token(&format!("{}\n", token.as_str()))
+                .map_err(|e| e.to_string())?;
+        }
+        let since = fed.requests().last().map_or(0, |e| e.seq);
+
+        let outcome = client.run(&job, scenario.request.duration_seconds).await;
+
+        let log: Vec<_> = fed
+            .requests()
+            .into_iter()
+            .filter(|e| e.seq > since)
+            .collect();
+        result.detail = log
+            .iter()
+            .rev()
+            .find(|e| e.action.as_deref() == Some("AssumeRoleWithWebIdentity"))
+            .and_then(|e| e.detail.clone());
+        let role_name = role_arn.rsplit('/').next().unwrap_or_default();
+        let expected_caller = format!(
+            "arn:aws:sts::{}:assumed-role/{role_name}/{}",
+            fed.account_id(),
+            scenario.session_name()
+        );
+        let problems = judge(&scenario.expect, &outcome, &log, &expected_caller);
+        Ok(if problems.is_empty() {
+            Verdict::Pass
+        } else {
+            Verdict::Fail(problems)
+        })
+    }
+}
+
+/// The scenario's account, created through IAM as a user's tooling would.
+pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<(), String> {
+    for provider in &scenario.aws.providers {
+        let mut spec = OidcProvider::new().url(&provider.url);
+        for client_id in &provider.client_ids {
+            spec = spec.client_id(client_id);
+        }
+        for thumbprint in &provider.thumbprints {
+            spec = spec.thumbprint(thumbprint);
+        }
+        fed.create_provider(spec)
+            .await
+            .map_err(|e| format!("IAM setup failed: CreateOpenIDConnectProvider: {e}"))?;
+    }
+    for role in &scenario.aws.roles {
+        let mut spec = Role::new(&role.name, role.trust_policy.as_str());
+        if let Some(path) = &role.path {
+            spec = spec.path(path);
+        }
+        if let Some(max) = role.max_session_duration {
+            spec = spec.max_session_duration(max);
+        }
+        fed.create_role(spec)
+            .await
+            .map_err(|e| format!("IAM setup failed: CreateRole: {e}"))?;
+    }
+    Ok(())
+}
+
+/// A fresh RSA-2048 key in PKCS#8 PEM, the size of GitLab's CI signing key.
+fn signing_key_pem() -> Result<String, crate::Error> {
+    use aws_lc_rs::encoding::AsDer as _;
+    use base64::Engine as _;
+    let failed = |reason: &str| crate::Error::Start {
+        what: "a signing key",
+        reason: reason.to_owned(),
     };
-    let outcome = client.run(&job).await;
-    let log = stage
-        .requests_since(since)
-        .await
-        .map_err(|e| SetupError::Other(format!("{e:#}")))?;
-    result.detail = log
-        .iter()
-        .rev()
-        .find(|e| e.action.as_deref() == Some("AssumeRoleWithWebIdentity"))
-        .and_then(|e| e.detail.clone());
-    let role_name = job.role_arn.rsplit('/').next().unwrap_or_default();
-    let expected_caller = format!(
-        "arn:aws:sts::{account}:assumed-role/{role_name}/{}",
-        job.session_name
-    );
-    let problems = judge(&scenario.expect, &outcome, &log, &expected_caller);
-    Ok(if problems.is_empty() {
-        Verdict::Pass
-    } else {
-        Verdict::Fail(problems)
-    })
+    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+        .map_err(|_| failed("RSA key generation failed"))?;
+    let der = key
+        .as_der()
+        .map_err(|_| failed("the key cannot be encoded"))?;
+    let base64 = base64::engine::general_purpose::STANDARD.encode(der.as_ref());
+    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
+    for line in base64.as_bytes().chunks(64) {
+        pem.push_str(&String::from_utf8_lossy(line));
+        pem.push('\n');
+    }
+    pem.push_str("-----END PRIVATE KEY-----\n");
+    Ok(pem)
 }

@@ -13,10 +13,9 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use fedlab::clients::Client;
-use fedlab::environment::{Lab, StageOptions};
-use fedlab::runner::{self, Verdict};
+use fedlab::runner::{Client, Runner, Verdict};
 use fedlab::scenario::ScenarioSource;
+use fedlab::{Federation, IdToken};
 
 fn aws_cli() -> PathBuf {
     std::env::var_os("FEDLAB_AWS_CLI")
@@ -27,9 +26,11 @@ fn aws_cli() -> PathBuf {
 #[tokio::test]
 #[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
 async fn every_embedded_scenario_passes_with_the_aws_cli() {
-    let lab = Lab::start().await.expect("lab starts");
-    let client = Client::AwsCli { program: aws_cli() };
-    let results = runner::run_all(&lab, &ScenarioSource::embedded(), &[client], |_| {}).await;
+    let runner = Runner::new().expect("a runner");
+    let client = Client::aws_cli(aws_cli());
+    let results = runner
+        .run_all(&ScenarioSource::embedded(), &[client], |_| {})
+        .await;
     let failures: Vec<String> = results
         .iter()
         .filter(|r| !matches!(r.verdict, Verdict::Pass))
@@ -42,10 +43,9 @@ async fn every_embedded_scenario_passes_with_the_aws_cli() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
 async fn aws_iam_commands_set_up_a_provider_and_role_that_sts_honours() {
-    let lab = Lab::start().await.expect("lab starts");
-    let stage = lab.stage(StageOptions::default()).await.expect("stage");
-    let issuer = stage.variables.0["issuer"].clone();
-    let host = stage.variables.0["issuer_host"].clone();
+    let fed = Federation::start().await.expect("federation starts");
+    let issuer = fed.issuer().to_owned();
+    let host = fed.issuer_host().to_owned();
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config");
     std::fs::write(
@@ -78,7 +78,7 @@ async fn aws_iam_commands_set_up_a_provider_and_role_that_sts_honours() {
                 "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             )
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .args(["--endpoint-url", stage.sts.endpoint(), "--output", "json"])
+            .args(["--endpoint-url", fed.sts_endpoint(), "--output", "json"])
             .args(args)
             .output()
             .expect("aws CLI runs");
@@ -99,7 +99,7 @@ async fn aws_iam_commands_set_up_a_provider_and_role_that_sts_honours() {
         "--client-id-list",
         "sts.amazonaws.com",
         "--thumbprint-list",
-        lab.gitlab.thumbprint(),
+        fed.thumbprint(),
     ]);
     assert_eq!(
         provider["OpenIDConnectProviderArn"],
@@ -125,12 +125,12 @@ async fn aws_iam_commands_set_up_a_provider_and_role_that_sts_honours() {
     let fetched = aws(&["iam", "get-role", "--role-name", "gitlab-ci"]);
     assert_eq!(fetched["Role"]["RoleId"], role["Role"]["RoleId"]);
 
-    let token = lab
-        .mint(&serde_json::json!({"aud": "sts.amazonaws.com", "project_path": "mygroup/myproject"}))
+    let token = fed
+        .mint(IdToken::new("sts.amazonaws.com").project_path("mygroup/myproject"))
         .await
         .expect("token");
     let token_file = home.path().join("token");
-    std::fs::write(&token_file, token).unwrap();
+    std::fs::write(&token_file, token.as_str()).unwrap();
     let assumed = aws(&[
         "sts",
         "assume-role-with-web-identity",
@@ -150,4 +150,93 @@ async fn aws_iam_commands_set_up_a_provider_and_role_that_sts_honours() {
         "project_path:mygroup/myproject:ref_type:branch:ref:main"
     );
     assert_eq!(assumed["Provider"], provider["OpenIDConnectProviderArn"]);
+}
+
+/// The trust policy and provider of GitLab's tutorial, set up through the kit.
+async fn tutorial_role(fed: &Federation) -> fedlab::CreatedRole {
+    fed.create_provider(fedlab::OidcProvider::new().client_id("sts.amazonaws.com"))
+        .await
+        .expect("provider");
+    let policy = fedlab::TrustPolicy::for_issuer(fed)
+        .string_like("sub", "project_path:mygroup/*:ref_type:branch:ref:main");
+    fed.create_role(fedlab::Role::new("gitlab-ci", policy))
+        .await
+        .expect("role")
+}
+
+// A current-thread runtime blocked on a child process, on purpose: the mocks run on the
+// federation's own threads, so the CLI still gets its answers.
+#[tokio::test]
+#[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
+async fn the_aws_cli_assumes_the_role_from_the_job_environment() {
+    let fed = Federation::start().await.expect("federation starts");
+    let role = tutorial_role(&fed).await;
+    let token = fed
+        .mint(IdToken::new("sts.amazonaws.com"))
+        .await
+        .expect("token");
+    let job = fed.job(&role.arn, &token).expect("job files");
+    fed.expect(
+        fedlab::Expectation::action("AssumeRoleWithWebIdentity")
+            .role_arn(&role.arn)
+            .status(200)
+            .times(1),
+    );
+
+    let output = job
+        .command(aws_cli())
+        .args(["sts", "get-caller-identity", "--output", "json"])
+        .output()
+        .expect("aws CLI runs");
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let caller: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        caller["Arn"],
+        "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab"
+    );
+    let issued = fed
+        .requests()
+        .into_iter()
+        .find_map(|r| r.issued_access_key_id)
+        .expect("mock-sts issued credentials");
+    assert!(
+        fed.requests()
+            .iter()
+            .any(|r| r.action.as_deref() == Some("GetCallerIdentity")
+                && r.access_key_id.as_deref() == Some(issued.as_str())
+                && r.status == 200),
+        "GetCallerIdentity was not signed with the issued credentials"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
+async fn the_aws_cli_sends_a_token_file_written_by_echo_and_aws_accepts_it() {
+    let fed = Federation::start().await.expect("federation starts");
+    let role = tutorial_role(&fed).await;
+    let token = fed
+        .mint(IdToken::new("sts.amazonaws.com"))
+        .await
+        .expect("token");
+    let job = fed.job(&role.arn, &token).expect("job files");
+    // `echo "$TOKEN" > file`, as the published jobs write it.
+    job.write_token(&format!("{}\n", token.as_str()))
+        .expect("token file");
+
+    let output = job
+        .command(aws_cli())
+        .args(["sts", "get-caller-identity", "--output", "json"])
+        .output()
+        .expect("aws CLI runs");
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

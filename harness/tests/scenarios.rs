@@ -1,30 +1,33 @@
 //! The embedded scenario catalogue (`scenarios/*.yaml`), run in-process against fedlab's builtin
 //! client: what `fedlab run` does by default, as a test.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test helpers outside #[test] functions panic on purpose"
-)]
+use std::path::Path;
 
-use fedlab::clients::Client;
-use fedlab::environment::Lab;
-use fedlab::runner::{self, Verdict};
+use fedlab::runner::{Client, Runner, Verdict};
 use fedlab::scenario::ScenarioSource;
+
+#[test]
+fn the_binary_embeds_exactly_the_files_of_the_scenarios_directory() {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&directory)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yaml") || name.ends_with(".yml"))
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<String> = ScenarioSource::embedded()
+        .into_iter()
+        .map(|s| s.origin.trim_start_matches("embedded:").to_owned())
+        .collect();
+    assert_eq!(embedded, on_disk);
+}
 
 #[tokio::test]
 async fn every_embedded_scenario_passes_with_the_builtin_client() {
-    let lab = Lab::start().await.expect("lab starts");
-    let client = Client::Builtin {
-        http: lab.sts_http.clone(),
-    };
+    let runner = Runner::new().unwrap();
     let sources = ScenarioSource::embedded();
-    assert!(
-        sources.len() >= 6,
-        "the catalogue lost scenarios: {}",
-        sources.len()
-    );
-    let results = runner::run_all(&lab, &sources, &[client], |_| {}).await;
+    let results = runner.run_all(&sources, &[Client::builtin()], |_| {}).await;
+    assert_eq!(results.len(), sources.len());
     let failures: Vec<String> = results
         .iter()
         .filter(|r| !matches!(r.verdict, Verdict::Pass))
@@ -41,21 +44,21 @@ async fn every_embedded_scenario_passes_with_the_builtin_client() {
 #[tokio::test]
 async fn a_scenario_expecting_the_wrong_answer_fails() {
     // The judge must be able to say no: flip one expectation and the run must fail.
-    let lab = Lab::start().await.expect("lab starts");
-    let client = Client::Builtin {
-        http: lab.sts_http.clone(),
-    };
-    let source = ScenarioSource::embedded()
-        .into_iter()
-        .find(|s| s.origin.ends_with("wrong-audience.yaml"))
-        .expect("wrong-audience scenario");
+    let source = ScenarioSource::resolve(&["wrong-audience".into()])
+        .unwrap()
+        .remove(0);
     let flipped = ScenarioSource {
         origin: source.origin.clone(),
         text: source
             .text
             .replace("Incorrect token audience", "Incorrect token audience."),
     };
-    let result = runner::run_one(&lab, &flipped, &client).await;
+
+    let result = Runner::new()
+        .unwrap()
+        .run_one(&flipped, &Client::builtin())
+        .await;
+
     match result.verdict {
         Verdict::Fail(problems) => assert_eq!(problems.len(), 2, "{problems:?}"),
         other => panic!("expected a failure, got {other:?}"),

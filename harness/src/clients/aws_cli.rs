@@ -11,28 +11,24 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::process::Command;
 
-use super::{ClientOutcome, Job};
+use super::ClientOutcome;
+use crate::job::JobEnvironment;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-pub async fn run(program: &Path, job: &Job) -> ClientOutcome {
-    let config = job.work_dir.join("aws-config");
-    // aws CLI v1 fetches any parameter that looks like a URL unless told not to.
-    let config_text = format!(
-        "[default]\nregion = {}\ncli_follow_urlparam = false\n",
-        job.region
-    );
-    if let Err(err) = std::fs::write(&config, config_text) {
-        return broken(format!("failed to write {}: {err}", config.display()));
-    }
-    match job.duration_seconds {
-        None => via_environment(program, job, &config).await,
-        Some(duration) => via_direct_call(program, job, &config, duration).await,
+pub(super) async fn run(
+    program: &Path,
+    job: &JobEnvironment,
+    duration_seconds: Option<u32>,
+) -> ClientOutcome {
+    match duration_seconds {
+        None => via_environment(program, job).await,
+        Some(duration) => via_direct_call(program, job, duration).await,
     }
 }
 
 /// `aws --version`, e.g. `aws-cli/1.45.11 Python/3.11.7 …`.
-pub async fn version(program: &Path) -> Result<String, String> {
+pub(super) async fn version(program: &Path) -> Result<String, String> {
     let output = Command::new(program)
         .arg("--version")
         .stdin(Stdio::null())
@@ -60,28 +56,29 @@ pub async fn version(program: &Path) -> Result<String, String> {
     }
 }
 
-async fn via_environment(program: &Path, job: &Job, config: &Path) -> ClientOutcome {
-    let mut command = base_command(program, job, config);
-    command
-        .env("AWS_ROLE_ARN", &job.role_arn)
-        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &job.token_file)
-        .env("AWS_ROLE_SESSION_NAME", &job.session_name)
-        .args(["sts", "get-caller-identity", "--output", "json"]);
+async fn via_environment(program: &Path, job: &JobEnvironment) -> ClientOutcome {
+    let mut command = base_command(program, job);
+    command.args(["sts", "get-caller-identity", "--output", "json"]);
     caller_identity(command).await
 }
 
-async fn via_direct_call(program: &Path, job: &Job, config: &Path, duration: u32) -> ClientOutcome {
-    let mut assume = base_command(program, job, config);
+async fn via_direct_call(program: &Path, job: &JobEnvironment, duration: u32) -> ClientOutcome {
+    let var = |name: &str| job.var(name).unwrap_or_default().to_owned();
+    // The tutorial's job passes everything on the command line, so the CLI must not also find a
+    // web-identity setup in its environment.
+    let mut assume = base_command(program, job);
     assume
+        .env_remove("AWS_ROLE_ARN")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
         .args([
             "sts",
             "assume-role-with-web-identity",
             "--role-arn",
-            &job.role_arn,
+            &var("AWS_ROLE_ARN"),
         ])
-        .args(["--role-session-name", &job.session_name])
+        .args(["--role-session-name", &var("AWS_ROLE_SESSION_NAME")])
         .arg("--web-identity-token")
-        .arg(format!("file://{}", job.token_file.display()))
+        .arg(format!("file://{}", job.token_file().display()))
         .args([
             "--duration-seconds",
             &duration.to_string(),
@@ -105,8 +102,10 @@ async fn via_direct_call(program: &Path, job: &Job, config: &Path, duration: u32
     ) else {
         return broken("assume-role-with-web-identity printed no credentials".into());
     };
-    let mut identity = base_command(program, job, config);
+    let mut identity = base_command(program, job);
     identity
+        .env_remove("AWS_ROLE_ARN")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
         .env("AWS_ACCESS_KEY_ID", key)
         .env("AWS_SECRET_ACCESS_KEY", secret)
         .env("AWS_SESSION_TOKEN", token)
@@ -114,30 +113,11 @@ async fn via_direct_call(program: &Path, job: &Job, config: &Path, duration: u32
     caller_identity(identity).await
 }
 
-/// The CLI with nothing of the caller's AWS setup: every `AWS_*` variable removed (static keys
-/// would win over web identity), a config file of our own, no shared credentials, no IMDS, and a
-/// HOME of its own: the CLI caches web-identity credentials in `~/.aws/cli/cache` keyed by role
-/// and session name, not by token, and would otherwise reuse another run's credentials.
-fn base_command(program: &Path, job: &Job, config: &Path) -> Command {
-    let mut command = Command::new(program);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("AWS_") {
-            command.env_remove(name);
-        }
-    }
+/// The CLI in the job's environment (see [`JobEnvironment::command`]), its output captured and
+/// killed if fedlab gives up on it.
+fn base_command(program: &Path, job: &JobEnvironment) -> Command {
+    let mut command = Command::from(job.command(program));
     command
-        .env("HOME", &job.work_dir)
-        .env("AWS_CONFIG_FILE", config)
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            job.work_dir.join("no-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_STS", &job.endpoint)
-        .env("AWS_REGION", &job.region)
-        .env("AWS_DEFAULT_REGION", &job.region)
-        .env("AWS_PAGER", "")
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
@@ -192,7 +172,8 @@ fn parse_error(stderr: &str) -> Option<ClientOutcome> {
     let message = rest[message_start..].lines().next().unwrap_or_default();
     Some(ClientOutcome::AwsError {
         code: code.to_owned(),
-        message: message.to_owned(),
+        // botocore prints "Unknown" when the answer has no <Message> element.
+        message: (message != "Unknown").then(|| message.to_owned()),
     })
 }
 
@@ -211,9 +192,17 @@ mod tests {
             parse_error(stderr),
             Some(ClientOutcome::AwsError {
                 code: "InvalidIdentityToken".into(),
-                message: "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements".into(),
+                message: Some("Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements".into()),
             })
         );
         assert_eq!(parse_error("Traceback: boom"), None);
+        let no_message = "An error occurred (MalformedInput) when calling the AssumeRoleWithWebIdentity operation: Unknown";
+        assert_eq!(
+            parse_error(no_message),
+            Some(ClientOutcome::AwsError {
+                code: "MalformedInput".into(),
+                message: None,
+            })
+        );
     }
 }

@@ -1,17 +1,30 @@
 //! fedlab's own client: exactly the calls an SDK's web-identity provider makes.
 
-use super::{ClientOutcome, Job};
-use crate::aws_query::{Keys, QueryClient, QueryError, element};
+use super::ClientOutcome;
+use crate::assume::Credentials;
+use crate::aws_query::{QueryClient, element};
+use crate::error::Error;
+use crate::job::JobEnvironment;
 
-pub async fn run(http: &reqwest::Client, job: &Job) -> ClientOutcome {
-    let query = QueryClient::new(http.clone(), &job.endpoint, &job.region);
-    let duration = job.duration_seconds.map(|d| d.to_string());
+pub(super) async fn run(
+    http: &reqwest::Client,
+    job: &JobEnvironment,
+    duration_seconds: Option<u32>,
+) -> ClientOutcome {
+    let var = |name: &str| job.var(name).unwrap_or_default();
+    let query = QueryClient::new(http.clone(), var("AWS_ENDPOINT_URL_STS"), var("AWS_REGION"));
+    // Verbatim, whitespace included, as botocore's and the Rust SDK's token-file loaders read it.
+    let token = match std::fs::read_to_string(job.token_file()) {
+        Ok(token) => token,
+        Err(err) => return broken(format!("failed to read the token file: {err}")),
+    };
+    let duration = duration_seconds.map(|d| d.to_string());
     let mut params = vec![
         ("Action", "AssumeRoleWithWebIdentity"),
         ("Version", "2011-06-15"),
-        ("RoleArn", job.role_arn.as_str()),
-        ("RoleSessionName", job.session_name.as_str()),
-        ("WebIdentityToken", job.token.as_str()),
+        ("RoleArn", var("AWS_ROLE_ARN")),
+        ("RoleSessionName", var("AWS_ROLE_SESSION_NAME")),
+        ("WebIdentityToken", token.as_str()),
     ];
     if let Some(duration) = &duration {
         params.push(("DurationSeconds", duration));
@@ -20,42 +33,39 @@ pub async fn run(http: &reqwest::Client, job: &Job) -> ClientOutcome {
         Ok(xml) => xml,
         Err(err) => return outcome_of(err),
     };
-    let keys = match (
+    let credentials = match (
         element(&assumed, "AccessKeyId"),
         element(&assumed, "SecretAccessKey"),
         element(&assumed, "SessionToken"),
     ) {
-        (Some(access_key_id), Some(secret_access_key), Some(session_token)) => Keys {
+        (Some(access_key_id), Some(secret_access_key), Some(session_token)) => Credentials {
             access_key_id,
             secret_access_key,
             session_token: Some(session_token),
+            expiration: None,
         },
-        _ => {
-            return ClientOutcome::Broken {
-                reason: "AssumeRoleWithWebIdentity answered 200 without credentials".into(),
-            };
-        }
+        _ => return broken("AssumeRoleWithWebIdentity answered 200 without credentials".into()),
     };
     let identity = [("Action", "GetCallerIdentity"), ("Version", "2011-06-15")];
-    match query.call("sts", &identity, Some(&keys)).await {
+    match query.call("sts", &identity, Some(&credentials)).await {
         Ok(xml) => match element(&xml, "Arn") {
             Some(caller_arn) => ClientOutcome::Credentials { caller_arn },
-            None => ClientOutcome::Broken {
-                reason: "GetCallerIdentity answered without an Arn".into(),
-            },
+            None => broken("GetCallerIdentity answered without an Arn".into()),
         },
         Err(err) => outcome_of(err),
     }
 }
 
-fn outcome_of(err: QueryError) -> ClientOutcome {
+fn outcome_of(err: Error) -> ClientOutcome {
     match err {
-        QueryError::Aws(failure) => ClientOutcome::AwsError {
+        Error::Aws(failure) => ClientOutcome::AwsError {
             code: failure.code,
-            message: failure.message.unwrap_or_default(),
+            message: failure.message,
         },
-        other => ClientOutcome::Broken {
-            reason: other.to_string(),
-        },
+        other => broken(other.to_string()),
     }
+}
+
+fn broken(reason: String) -> ClientOutcome {
+    ClientOutcome::Broken { reason }
 }

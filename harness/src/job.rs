@@ -1,0 +1,160 @@
+//! What a CI job's script sees: the `AWS_*` variables, a token file and a config file, ready for
+//! any client — the aws CLI, boto3, an SDK, a script.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::assume::DEFAULT_SESSION_NAME;
+use crate::error::Error;
+use crate::federation::Federation;
+use crate::token::Token;
+
+/// The environment of one job that assumes a role through web identity, the way GitLab's
+/// tutorial sets it up: `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, endpoints pointing at
+/// mock-sts, and nothing of the caller's own AWS setup.
+///
+/// Its files live in the federation's temporary directory and disappear with it.
+#[derive(Debug, Clone)]
+pub struct JobEnvironment {
+    dir: PathBuf,
+    token_file: PathBuf,
+    config_file: PathBuf,
+    vars: Vec<(String, String)>,
+}
+
+impl JobEnvironment {
+    /// The variables, in a stable order: `AWS_ROLE_ARN`, `AWS_WEB_IDENTITY_TOKEN_FILE`,
+    /// `AWS_ROLE_SESSION_NAME`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`, `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
+    /// `AWS_EC2_METADATA_DISABLED`, `AWS_PAGER`.
+    pub fn vars(&self) -> &[(String, String)] {
+        &self.vars
+    }
+
+    /// One variable's value.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The file `AWS_WEB_IDENTITY_TOKEN_FILE` names.
+    pub fn token_file(&self) -> &Path {
+        &self.token_file
+    }
+
+    /// The file `AWS_CONFIG_FILE` names: a region and `cli_follow_urlparam = false`, so aws CLI
+    /// v1 never fetches a parameter that looks like a URL.
+    pub fn config_file(&self) -> &Path {
+        &self.config_file
+    }
+
+    /// The job's own directory; [`JobEnvironment::command`] makes it the client's `HOME`.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Sets `AWS_ROLE_SESSION_NAME` (default `fedlab`).
+    pub fn with_session_name(mut self, name: impl Into<String>) -> Self {
+        self.set("AWS_ROLE_SESSION_NAME", name.into());
+        self
+    }
+
+    /// Leaves `AWS_ROLE_SESSION_NAME` unset, so the client picks its own session name.
+    pub fn without_session_name(mut self) -> Self {
+        self.vars.retain(|(k, _)| k != "AWS_ROLE_SESSION_NAME");
+        self
+    }
+
+    fn set(&mut self, name: &str, value: String) {
+        match self.vars.iter_mut().find(|(k, _)| k == name) {
+            Some((_, v)) => *v = value,
+            None => self.vars.push((name.to_owned(), value)),
+        }
+    }
+
+    /// Replaces the token file's content atomically (a reader never sees half a token), e.g.
+    /// with a fresh token, or with `"{token}\n"` as `echo "$TOKEN" > file` writes it.
+    pub fn write_token(&self, text: &str) -> Result<(), Error> {
+        write_atomically(&self.token_file, text)
+    }
+
+    /// A command for `program` with this environment: every `AWS_*` variable of this process
+    /// removed (static keys would win over web identity), the job's variables set, `HOME` set to
+    /// the job's directory (the aws CLI caches web-identity credentials there, keyed by role and
+    /// session name, not by token), loopback exempt from proxies, and stdin closed.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut command = Command::new(program);
+        self.apply_to(&mut command);
+        command
+    }
+
+    /// Gives an existing command this environment, as [`JobEnvironment::command`] describes.
+    pub fn apply_to(&self, command: &mut Command) {
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("AWS_") {
+                command.env_remove(name);
+            }
+        }
+        command
+            .envs(self.vars.iter().map(|(k, v)| (k, v)))
+            .env("HOME", &self.dir)
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .env("no_proxy", "127.0.0.1,localhost")
+            .stdin(Stdio::null());
+    }
+}
+
+impl Federation {
+    /// Writes a job's token and config files and returns its environment, for a job that
+    /// assumes `role_arn` with `token`.
+    pub fn job(&self, role_arn: &str, token: &Token) -> Result<JobEnvironment, Error> {
+        let dir = self.new_job_dir()?;
+        let token_file = dir.join("web-identity-token");
+        write_atomically(&token_file, token.as_str())?;
+        let config_file = dir.join("aws-config");
+        let config = format!(
+            "[default]\nregion = {}\ncli_follow_urlparam = false\n",
+            self.region()
+        );
+        write_atomically(&config_file, &config)?;
+        let path = |p: &Path| p.display().to_string();
+        let vars = [
+            ("AWS_ROLE_ARN", role_arn.to_owned()),
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", path(&token_file)),
+            ("AWS_ROLE_SESSION_NAME", DEFAULT_SESSION_NAME.to_owned()),
+            ("AWS_ENDPOINT_URL_STS", self.sts_endpoint().to_owned()),
+            ("AWS_ENDPOINT_URL_IAM", self.sts_endpoint().to_owned()),
+            ("AWS_REGION", self.region().to_owned()),
+            ("AWS_DEFAULT_REGION", self.region().to_owned()),
+            ("AWS_CONFIG_FILE", path(&config_file)),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                path(&dir.join("no-credentials")),
+            ),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+            ("AWS_PAGER", String::new()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        Ok(JobEnvironment {
+            dir,
+            token_file,
+            config_file,
+            vars,
+        })
+    }
+}
+
+/// Write then rename, so a reader (a CLI reading the token file, a shell sourcing an env file)
+/// never sees a half-written file.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, text).map_err(|e| Error::io(&partial, e))?;
+    std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))
+}
