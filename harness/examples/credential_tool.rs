@@ -20,7 +20,11 @@ const REFUSAL: &str = "Not authorized to perform sts:AssumeRoleWithWebIdentity";
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<ExitCode> {
     let tool = std::env::args().nth(1).unwrap_or_else(|| "aws".to_owned());
-    if std::process::Command::new(&tool).arg("--version").output().is_err() {
+    if std::process::Command::new(&tool)
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         println!("skipped: no aws CLI at {tool:?} (pip install awscli, or pass its path)");
         return Ok(ExitCode::SUCCESS);
     }
@@ -45,11 +49,20 @@ async fn main() -> anyhow::Result<ExitCode> {
     let mut failures = Vec::new();
 
     // A job on main: the tool must come back with the role's session.
-    let main = fed.mint(IdToken::new("sts.amazonaws.com").branch("main")).await?;
+    let main = fed
+        .mint(IdToken::new("sts.amazonaws.com").branch("main"))
+        .await?;
     let job = fed.job(&role.arn, &main)?;
     let output = job
         .command(&tool)
-        .args(["sts", "get-caller-identity", "--query", "Arn", "--output", "text"])
+        .args([
+            "sts",
+            "get-caller-identity",
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ])
         .output()?;
     let arn = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     if arn != "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab" {

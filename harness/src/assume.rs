@@ -1,41 +1,14 @@
 //! AssumeRoleWithWebIdentity and GetCallerIdentity as typed calls: what a credential tool does,
 //! done by fedlab so a test can compare.
 
-use std::fmt;
-
 use crate::aws_query::element;
+use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::federation::Federation;
 use crate::token::Token;
 
 /// The session name fedlab uses when a test does not choose one.
 pub const DEFAULT_SESSION_NAME: &str = "fedlab";
-
-/// AWS credentials: static (the admin keys) or temporary (issued by AssumeRoleWithWebIdentity).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    /// Present for temporary credentials.
-    pub session_token: Option<String>,
-    /// When temporary credentials expire, as AWS writes it (`2023-11-14T23:13:20Z`).
-    pub expiration: Option<String>,
-}
-
-// Hand-written so a secret never reaches a test log through `{:?}`.
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"<redacted>")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("expiration", &self.expiration)
-            .finish()
-    }
-}
 
 /// One AssumeRoleWithWebIdentity call, with every parameter a client can send.
 #[derive(Debug, Clone)]

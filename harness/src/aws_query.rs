@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_smithy_runtime_api::client::identity::Identity;
 
-use crate::assume::Credentials;
+use crate::credentials::Credentials;
 use crate::error::{AwsError, Error};
 
 #[derive(Debug, Clone)]

@@ -19,23 +19,26 @@
 
 use std::future::Future;
 
-use crate::{
-    AssumeRoleWithWebIdentity, AssumedRole, CallerIdentity, CreatedRole, Credentials, Error,
-    FederationBuilder, IdToken, JobEnvironment, OidcProvider, PolicyDocument, Role, Token,
-};
+use crate::assume::{AssumeRoleWithWebIdentity, AssumedRole, CallerIdentity};
+use crate::credentials::Credentials;
+use crate::error::Error;
+use crate::federation::FederationBuilder;
+use crate::iam::{CreatedRole, OidcProvider, PolicyDocument, Role};
+use crate::job::JobEnvironment;
+use crate::token::{IdToken, Token};
 
 /// A [`crate::Federation`] whose calls block. It derefs to the async one for everything that
 /// does not wait on the network ([`crate::Federation::requests`], [`crate::Federation::job`],
 /// [`crate::Federation::expect`], the accessors).
 #[derive(Debug)]
 pub struct Federation {
-    inner: crate::Federation,
+    inner: crate::federation::Federation,
 }
 
 impl Federation {
     /// Starts both mocks with the defaults of [`FederationBuilder`].
     pub fn start() -> Result<Self, Error> {
-        Self::start_with(crate::Federation::builder())
+        Self::start_with(crate::federation::Federation::builder())
     }
 
     /// Starts both mocks with these settings.
@@ -98,9 +101,9 @@ impl Federation {
 }
 
 impl std::ops::Deref for Federation {
-    type Target = crate::Federation;
+    type Target = crate::federation::Federation;
 
-    fn deref(&self) -> &crate::Federation {
+    fn deref(&self) -> &crate::federation::Federation {
         &self.inner
     }
 }

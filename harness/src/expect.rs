@@ -3,8 +3,7 @@
 use std::fmt::{self, Write as _};
 use std::ops::{Range, RangeFrom, RangeInclusive, RangeTo, RangeToInclusive};
 
-use crate::Request;
-use crate::federation::Federation;
+use mock_sts::request_log::LogEntry as Request;
 
 /// How many matching requests an expectation allows. Built from a number or a range:
 /// `1`, `1..`, `..=3`, `2..4`.
@@ -178,48 +177,28 @@ pub struct UnmetExpectations {
     report: String,
 }
 
-impl Federation {
-    /// Registers an expectation, verified when the federation is dropped (or by
-    /// [`Federation::verify`]). A test that fails for another reason first does not get a
-    /// second panic from its expectations.
-    pub fn expect(&self, expectation: Expectation) {
-        self.lock_expectations().push(expectation);
-    }
-
-    /// Checks every registered expectation against what mock-sts has seen so far.
-    pub fn check_expectations(&self) -> Result<(), UnmetExpectations> {
-        let expectations = self.lock_expectations().clone();
-        if expectations.is_empty() {
-            return Ok(());
-        }
-        let requests = self.requests();
-        let unmet: Vec<(Expectation, Vec<&Request>)> = expectations
-            .into_iter()
-            .filter_map(|expectation| {
-                let seen: Vec<&Request> =
-                    requests.iter().filter(|r| expectation.matches(r)).collect();
-                let count = u64::try_from(seen.len()).unwrap_or(u64::MAX);
-                (!expectation.times.contains(count)).then_some((expectation, seen))
-            })
-            .collect();
-        if unmet.is_empty() {
-            return Ok(());
-        }
-        Err(UnmetExpectations {
-            report: report(&unmet, &requests),
+/// Checks `expectations` against the `requests` mock-sts answered.
+pub(crate) fn check(
+    expectations: &[Expectation],
+    requests: &[Request],
+) -> Result<(), UnmetExpectations> {
+    let unmet: Vec<(&Expectation, Vec<&Request>)> = expectations
+        .iter()
+        .filter_map(|expectation| {
+            let seen: Vec<&Request> = requests.iter().filter(|r| expectation.matches(r)).collect();
+            let count = u64::try_from(seen.len()).unwrap_or(u64::MAX);
+            (!expectation.times.contains(count)).then_some((expectation, seen))
         })
+        .collect();
+    if unmet.is_empty() {
+        return Ok(());
     }
-
-    /// Panics with a readable report unless every registered expectation holds.
-    #[track_caller]
-    pub fn verify(&self) {
-        if let Err(unmet) = self.check_expectations() {
-            panic!("{unmet}");
-        }
-    }
+    Err(UnmetExpectations {
+        report: report(&unmet, requests),
+    })
 }
 
-fn report(unmet: &[(Expectation, Vec<&Request>)], requests: &[Request]) -> String {
+fn report(unmet: &[(&Expectation, Vec<&Request>)], requests: &[Request]) -> String {
     let mut text = format!(
         "fedlab: {} expectation{} not met",
         unmet.len(),

@@ -6,10 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use crate::assume::Credentials;
+use mock_sts::request_log::LogEntry as Request;
+
 use crate::aws_query::QueryClient;
+use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::expect::Expectation;
+use crate::expect::{self, Expectation, UnmetExpectations};
+use crate::files::write_atomically;
 use crate::runtime::BackgroundRuntime;
 
 /// Loopback only: nothing a federation starts listens beyond this machine.
@@ -32,7 +35,7 @@ pub struct Federation {
     region: String,
     files: OnceLock<tempfile::TempDir>,
     jobs: AtomicU64,
-    pub(crate) expectations: Mutex<Vec<Expectation>>,
+    expectations: Mutex<Vec<Expectation>>,
     // Last, so the servers' handles are dropped before their runtime stops.
     pub(crate) runtime: BackgroundRuntime,
 }
@@ -256,7 +259,7 @@ impl Federation {
     }
 
     /// Every request mock-sts has answered so far, oldest first, with its explanation.
-    pub fn requests(&self) -> Vec<crate::Request> {
+    pub fn requests(&self) -> Vec<Request> {
         crate::log_shim::requests(&self.sts)
     }
 
@@ -300,11 +303,35 @@ impl Federation {
     /// paths) and returns its path.
     pub fn ca_pem_file(&self) -> Result<PathBuf, Error> {
         let path = self.files_dir()?.join("gitlab-ca.pem");
-        crate::job::write_atomically(&path, self.ca_pem())?;
+        write_atomically(&path, self.ca_pem())?;
         Ok(path)
     }
 
-    pub(crate) fn lock_expectations(&self) -> std::sync::MutexGuard<'_, Vec<Expectation>> {
+    /// Registers an expectation, verified when the federation is dropped (or by
+    /// [`Federation::verify`]). A test that fails for another reason first does not get a
+    /// second panic from its expectations.
+    pub fn expect(&self, expectation: Expectation) {
+        self.lock_expectations().push(expectation);
+    }
+
+    /// Checks every registered expectation against what mock-sts has seen so far.
+    pub fn check_expectations(&self) -> Result<(), UnmetExpectations> {
+        let expectations = self.lock_expectations().clone();
+        if expectations.is_empty() {
+            return Ok(());
+        }
+        expect::check(&expectations, &self.requests())
+    }
+
+    /// Panics with a readable report unless every registered expectation holds.
+    #[track_caller]
+    pub fn verify(&self) {
+        if let Err(unmet) = self.check_expectations() {
+            panic!("{unmet}");
+        }
+    }
+
+    fn lock_expectations(&self) -> std::sync::MutexGuard<'_, Vec<Expectation>> {
         self.expectations
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

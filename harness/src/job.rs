@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use crate::assume::DEFAULT_SESSION_NAME;
 use crate::error::Error;
 use crate::federation::Federation;
+use crate::files::write_atomically;
 use crate::token::Token;
 
 /// The environment of one job that assumes a role through web identity, the way GitLab's
@@ -147,14 +148,4 @@ impl Federation {
             vars,
         })
     }
-}
-
-/// Write then rename, so a reader (a CLI reading the token file, a shell sourcing an env file)
-/// never sees a half-written file.
-pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    std::fs::write(&partial, text).map_err(|e| Error::io(&partial, e))?;
-    std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))
 }

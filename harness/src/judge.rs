@@ -2,9 +2,9 @@
 //! log) and what the client reported. A client that fakes success, swallows an error or rewrites
 //! AWS's message fails here, because both sides must agree with the expectation.
 
-use crate::Request as LogEntry;
 use crate::clients::ClientOutcome;
 use crate::scenario::Expected;
+use mock_sts::request_log::LogEntry;
 
 const ASSUME: &str = "AssumeRoleWithWebIdentity";
 const CALLER_IDENTITY: &str = "GetCallerIdentity";

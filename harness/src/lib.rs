@@ -55,9 +55,11 @@ mod aws_query;
 pub mod blocking;
 pub mod cli;
 mod clients;
+mod credentials;
 mod error;
 mod expect;
 mod federation;
+mod files;
 mod iam;
 mod job;
 mod judge;
@@ -69,9 +71,8 @@ pub mod scenario;
 mod token;
 mod up;
 
-pub use assume::{
-    AssumeRoleWithWebIdentity, AssumedRole, CallerIdentity, Credentials, DEFAULT_SESSION_NAME,
-};
+pub use assume::{AssumeRoleWithWebIdentity, AssumedRole, CallerIdentity, DEFAULT_SESSION_NAME};
+pub use credentials::Credentials;
 pub use error::{AwsError, Error};
 pub use expect::{Expectation, Times, UnmetExpectations};
 pub use federation::{Federation, FederationBuilder};

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::error::Error;
 use crate::federation::Federation;
 use crate::iam::{OidcProvider, Role};
 use crate::judge::judge;
@@ -42,7 +43,7 @@ pub struct Runner {
 
 impl Runner {
     /// Generates the signing key every scenario's mock-gitlab will use.
-    pub fn new() -> Result<Self, crate::Error> {
+    pub fn new() -> Result<Self, Error> {
         Ok(Self {
             signing_key_pem: signing_key_pem()?,
         })
@@ -177,10 +178,10 @@ pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<(), 
 }
 
 /// A fresh RSA-2048 key in PKCS#8 PEM, the size of GitLab's CI signing key.
-fn signing_key_pem() -> Result<String, crate::Error> {
+fn signing_key_pem() -> Result<String, Error> {
     use aws_lc_rs::encoding::AsDer as _;
     use base64::Engine as _;
-    let failed = |reason: &str| crate::Error::Start {
+    let failed = |reason: &str| Error::Start {
         what: "a signing key",
         reason: reason.to_owned(),
     };

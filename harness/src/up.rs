@@ -10,10 +10,12 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::Request;
+use mock_sts::request_log::LogEntry as Request;
+
 use crate::expect::describe;
 use crate::federation::Federation;
-use crate::job::{JobEnvironment, write_atomically};
+use crate::files::write_atomically;
+use crate::job::JobEnvironment;
 use crate::runner::set_up;
 use crate::scenario::{Placeholders, ScenarioSource};
 use crate::token::{IdToken, Token};

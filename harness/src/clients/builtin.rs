@@ -1,8 +1,8 @@
 //! fedlab's own client: exactly the calls an SDK's web-identity provider makes.
 
 use super::ClientOutcome;
-use crate::assume::Credentials;
 use crate::aws_query::{QueryClient, element};
+use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::job::JobEnvironment;
 

@@ -26,10 +26,10 @@ impl Placeholders {
 
     /// The values of `federation`, with `unreachable_issuer` on a loopback port nobody listens
     /// on: connection refused, like an instance AWS cannot reach.
-    pub fn of(federation: &Federation) -> Result<Self, crate::Error> {
+    pub fn of(federation: &Federation) -> Result<Self, crate::error::Error> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
-            .map_err(|e| crate::Error::Start {
+            .map_err(|e| crate::error::Error::Start {
                 what: "a port for the unreachable issuer",
                 reason: e.to_string(),
             })?;

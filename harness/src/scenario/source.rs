@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Placeholders, Scenario};
+use super::format::Scenario;
+use super::placeholders::Placeholders;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));

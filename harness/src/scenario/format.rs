@@ -1,0 +1,217 @@
+//! The types a scenario file deserialises into, and the rules YAML cannot express.
+
+use serde::Deserialize;
+
+use crate::assume::DEFAULT_SESSION_NAME;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Kebab-case, unique in the catalogue.
+    pub name: String,
+    pub description: String,
+    /// The seed file, document or issue this case reproduces.
+    pub source: String,
+    /// What exists in the AWS account before the job runs, created through the IAM API.
+    #[serde(default)]
+    pub aws: AwsSetup,
+    /// The ID token mock-gitlab mints: the body of `POST /-/mock/id_tokens`.
+    pub token: serde_json::Map<String, serde_json::Value>,
+    /// The AssumeRoleWithWebIdentity the client makes.
+    pub request: WebIdentityRequest,
+    pub expect: Expected,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSetup {
+    /// Whether the issuer's CA is one of AWS's trusted root CAs (like gitlab.com's public
+    /// certificate). `false` models a self-managed GitLab with a private CA: STS then accepts
+    /// the issuer only through a provider thumbprint.
+    #[serde(default = "yes")]
+    pub trusted_issuer_ca: bool,
+    #[serde(default)]
+    pub providers: Vec<ProviderSetup>,
+    #[serde(default)]
+    pub roles: Vec<RoleSetup>,
+}
+
+impl Default for AwsSetup {
+    fn default() -> Self {
+        Self {
+            trusted_issuer_ca: true,
+            providers: Vec::new(),
+            roles: Vec::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSetup {
+    /// The provider URL as given to `aws iam create-open-id-connect-provider --url`.
+    pub url: String,
+    #[serde(default)]
+    pub client_ids: Vec<String>,
+    #[serde(default)]
+    pub thumbprints: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSetup {
+    pub name: String,
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The trust policy JSON, verbatim.
+    pub trust_policy: String,
+    #[serde(default)]
+    pub max_session_duration: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebIdentityRequest {
+    /// A role name from `aws.roles` (or any name: a role that does not exist is a valid case).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// A full RoleArn, for cases the name cannot express (another account, a malformed ARN).
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    #[serde(default)]
+    pub session_name: Option<String>,
+    #[serde(default)]
+    pub duration_seconds: Option<u32>,
+    /// The job wrote the token file with `echo "$TOKEN" > file`, so it ends with a newline that
+    /// clients send along (botocore reads the file verbatim).
+    #[serde(default)]
+    pub token_file_newline: bool,
+}
+
+/// What AWS answers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "result", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Expected {
+    /// Credentials are issued and work: GetCallerIdentity signed with them succeeds.
+    Credentials,
+    /// AWS refuses with exactly this code and message (and status, when given). `message` must
+    /// be written out; `message: null` means AWS sends no `<Message>` element at all.
+    Error {
+        code: String,
+        #[serde(deserialize_with = "required_but_nullable")]
+        message: Option<String>,
+        #[serde(default)]
+        status: Option<u16>,
+    },
+}
+
+/// Serde treats a missing `Option` field as `None`; going through a function makes the field
+/// required, so forgetting `message` is a load error rather than "expects no message".
+fn required_but_nullable<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(deserializer)
+}
+
+impl Scenario {
+    /// Rules the YAML schema cannot express.
+    pub(super) fn check(&self) -> Result<(), String> {
+        if self.source.trim().is_empty() {
+            return Err(
+                "`source` must name the public document or issue this case reproduces".into(),
+            );
+        }
+        if let Err(err) = serde_json::from_value::<mock_gitlab::claims::MintRequest>(
+            serde_json::Value::Object(self.token.clone()),
+        ) {
+            return Err(format!("`token`: {err}"));
+        }
+        match (&self.request.role, &self.request.role_arn) {
+            (Some(_), None) | (None, Some(_)) => Ok(()),
+            _ => Err("`request` needs exactly one of `role` and `role_arn`".into()),
+        }
+    }
+
+    /// The RoleArn the client sends.
+    pub fn role_arn(&self, account: &str) -> String {
+        if let Some(arn) = &self.request.role_arn {
+            return arn.clone();
+        }
+        let name = self.request.role.as_deref().unwrap_or_default();
+        let path = self
+            .aws
+            .roles
+            .iter()
+            .find(|r| r.name == name)
+            .and_then(|r| r.path.clone())
+            .unwrap_or_else(|| "/".to_owned());
+        format!("arn:aws:iam::{account}:role{path}{name}")
+    }
+
+    /// `RoleSessionName`, [`DEFAULT_SESSION_NAME`] unless the scenario sets one.
+    pub fn session_name(&self) -> &str {
+        self.request
+            .session_name
+            .as_deref()
+            .unwrap_or(DEFAULT_SESSION_NAME)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{ScenarioError, ScenarioSource};
+
+    fn scenario(text: &str) -> Result<Scenario, ScenarioError> {
+        ScenarioSource {
+            origin: "t".into(),
+            text: text.into(),
+        }
+        .preview()
+    }
+
+    const HEAD: &str = "name: n\ndescription: d\nsource: s\n";
+
+    #[test]
+    fn role_names_become_arns_with_their_path() {
+        let scenario = scenario(&format!("{HEAD}aws:\n  roles:\n    - name: r\n      path: /ci/\n      trust_policy: '{{}}'\ntoken: {{}}\nrequest:\n  role: r\nexpect:\n  result: credentials\n")).unwrap();
+        assert_eq!(
+            scenario.role_arn("123456789012"),
+            "arn:aws:iam::123456789012:role/ci/r"
+        );
+        assert_eq!(scenario.expect, Expected::Credentials);
+    }
+
+    #[test]
+    fn an_error_expectation_must_spell_out_its_message_or_null() {
+        let with = |expect: &str| {
+            scenario(&format!(
+                "{HEAD}token: {{}}\nrequest: {{role: r}}\nexpect: {expect}\n"
+            ))
+        };
+        let no_message = with("{result: error, code: MalformedInput, message: null}").unwrap();
+        assert_eq!(
+            no_message.expect,
+            Expected::Error {
+                code: "MalformedInput".into(),
+                message: None,
+                status: None
+            }
+        );
+        let missing = with("{result: error, code: MalformedInput}").unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `message`"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn a_typo_in_the_token_section_is_a_load_error() {
+        let err = scenario(&format!("{HEAD}token: {{aud: a, project_pat: x}}\nrequest: {{role: r}}\nexpect: {{result: credentials}}\n")).unwrap_err();
+        assert!(err.to_string().contains("project_pat"), "{err}");
+    }
+}
