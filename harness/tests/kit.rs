@@ -212,7 +212,7 @@ async fn dropping_the_federation_stops_both_servers_and_removes_its_files() {
     let fed = Federation::start().await.unwrap();
     let token = fed.mint(IdToken::new("sts.amazonaws.com")).await.unwrap();
     let job = fed.job("arn:aws:iam::123456789012:role/r", &token).unwrap();
-    let token_file = job.token_file().to_owned();
+    let files = job.dir().parent().unwrap().to_owned();
     let sts = fed.sts_endpoint().trim_start_matches("http://").to_owned();
     let gitlab = fed.issuer().replace("https://localhost", "127.0.0.1");
     assert!(TcpStream::connect(&sts).is_ok() && TcpStream::connect(&gitlab).is_ok());
@@ -224,11 +224,43 @@ async fn dropping_the_federation_stops_both_servers_and_removes_its_files() {
         TcpStream::connect(&gitlab).is_err(),
         "mock-gitlab still listens"
     );
-    assert!(
-        !token_file.exists(),
-        "{} was left behind",
-        token_file.display()
-    );
+    assert!(!files.exists(), "{} was left behind", files.display());
+}
+
+#[tokio::test]
+async fn nothing_listens_beyond_loopback() {
+    let fed = Federation::start().await.unwrap();
+    let ports = [
+        fed.sts_endpoint().rsplit(':').next().unwrap().to_owned(),
+        fed.issuer().rsplit(':').next().unwrap().to_owned(),
+    ];
+    // The address this machine would use to reach the outside world, if it has one; connecting
+    // a UDP socket sends nothing.
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    let outside = socket
+        .connect("192.0.2.1:9")
+        .and_then(|()| socket.local_addr())
+        .map(|addr| addr.ip())
+        .ok()
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+
+    assert!(fed.sts_endpoint().starts_with("http://127.0.0.1:"));
+    for port in ports {
+        assert!(TcpStream::connect(format!("127.0.0.1:{port}")).is_ok());
+        if let Some(ip) = outside {
+            assert!(
+                TcpStream::connect((ip, port.parse::<u16>().unwrap())).is_err(),
+                "port {port} answers on {ip}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_federation_can_be_shared_between_threads_and_tasks() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Federation>();
+    shareable::<fedlab::blocking::Federation>();
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ pub struct Scenario {
     /// Kebab-case, unique in the catalogue.
     pub name: String,
     pub description: String,
-    /// The seed file, document or issue this case reproduces.
+    /// The public document (title and URL) or issue this case reproduces.
     pub source: String,
     /// What exists in the AWS account before the job runs, created through the IAM API.
     #[serde(default)]
