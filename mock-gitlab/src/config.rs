@@ -41,7 +41,8 @@ pub struct Config {
     /// PKCS#8 or PKCS#1 RSA private key PEM; `None` generates RSA-2048 at start.
     pub signing_key_pem: Option<String>,
     pub clock: Arc<dyn Clock>,
-    /// Where `ca.pem` is written; default: a fresh directory under the system temp dir.
+    /// Where `ca.pem` is written. `None` writes no file at all: the root CA is then only
+    /// available in memory, from `RunningGitlab::ca_pem`.
     pub state_dir: Option<PathBuf>,
 }
 

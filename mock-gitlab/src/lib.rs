@@ -50,7 +50,8 @@ fn build_state(config: &Config) -> anyhow::Result<Arc<AppState>> {
 pub struct Ready {
     pub issuer: String,
     pub listen: String,
-    /// Path of the root CA PEM.
+    /// Path of the root CA PEM file. The binary always writes one; a library caller
+    /// without `Config::state_dir` gets no file, and then this is the empty string.
     pub ca_pem: String,
     pub thumbprint: String,
     pub jwks_uri: String,
@@ -64,14 +65,12 @@ pub struct RunningGitlab {
     addr: SocketAddr,
     issuer: String,
     kid: String,
-    ca_pem_path: PathBuf,
+    ca_pem_path: Option<PathBuf>,
     ca_pem: String,
     thumbprint: String,
     ready: Ready,
     handle: Handle<SocketAddr>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    /// Set when the state dir is ours to delete (the default temp dir).
-    owned_state_dir: Option<PathBuf>,
 }
 
 impl RunningGitlab {
@@ -88,8 +87,9 @@ impl RunningGitlab {
         &self.kid
     }
 
-    pub fn ca_pem_path(&self) -> &Path {
-        &self.ca_pem_path
+    /// Where `ca.pem` was written: `{state_dir}/ca.pem`, or `None` without a state dir.
+    pub fn ca_pem_path(&self) -> Option<&Path> {
+        self.ca_pem_path.as_deref()
     }
 
     /// Root CA certificate PEM.
@@ -127,15 +127,12 @@ impl RunningGitlab {
 impl Drop for RunningGitlab {
     fn drop(&mut self) {
         self.handle.shutdown();
-        if let Some(dir) = self.owned_state_dir.take() {
-            // Best effort: the directory only ever holds our own ca.pem.
-            let _ = std::fs::remove_dir_all(dir);
-        }
     }
 }
 
 /// Binds `config.listen` (port 0 is fine), generates the key and TLS chain, writes
-/// `{state_dir}/ca.pem`, and serves HTTPS. Returns once the listener accepts connections.
+/// `{state_dir}/ca.pem` when a state dir is set, and serves HTTPS. Returns once the
+/// listener accepts connections.
 pub async fn spawn(mut config: Config) -> anyhow::Result<RunningGitlab> {
     let listener = std::net::TcpListener::bind(config.listen)
         .with_context(|| format!("binding {}", config.listen))?;
@@ -157,26 +154,10 @@ pub async fn spawn(mut config: Config) -> anyhow::Result<RunningGitlab> {
     .context("startup task panicked")??;
     let kid = state.key.kid().to_owned();
 
-    let (state_dir, owned_state_dir) = match &config.state_dir {
-        Some(dir) => (dir.clone(), None),
-        None => {
-            let dir =
-                std::env::temp_dir().join(format!("mock-gitlab-{}", uuid::Uuid::new_v4().simple()));
-            (dir.clone(), Some(dir))
-        }
+    let ca_pem_path = match &config.state_dir {
+        Some(dir) => Some(write_ca_pem(dir, &chain.root_pem).await?),
+        None => None,
     };
-    tokio::fs::create_dir_all(&state_dir)
-        .await
-        .with_context(|| format!("creating state dir {}", state_dir.display()))?;
-    let ca_pem_path = state_dir.join("ca.pem");
-    // Write then rename, so a reader (mock-sts in another container) never sees half a file.
-    let partial = state_dir.join("ca.pem.partial");
-    tokio::fs::write(&partial, &chain.root_pem)
-        .await
-        .with_context(|| format!("writing {}", partial.display()))?;
-    tokio::fs::rename(&partial, &ca_pem_path)
-        .await
-        .with_context(|| format!("writing {}", ca_pem_path.display()))?;
 
     let handle = Handle::new();
     let server = axum_server::from_tcp_rustls(
@@ -191,20 +172,22 @@ pub async fn spawn(mut config: Config) -> anyhow::Result<RunningGitlab> {
         addr,
         issuer: issuer.url().to_owned(),
         kid,
-        ca_pem_path: ca_pem_path.clone(),
         ca_pem: chain.root_pem.clone(),
         thumbprint: chain.thumbprint.clone(),
         ready: Ready {
             issuer: issuer.url().to_owned(),
             listen: addr.to_string(),
-            ca_pem: ca_pem_path.display().to_string(),
+            ca_pem: ca_pem_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
             thumbprint: chain.thumbprint.clone(),
             jwks_uri: issuer.join(discovery::JWKS_PATH),
             mint_url: issuer.join(mint::MINT_PATH),
         },
+        ca_pem_path,
         handle: handle.clone(),
         task: Some(task),
-        owned_state_dir,
     };
 
     if handle.listening().await.is_none() {
@@ -226,4 +209,21 @@ pub async fn spawn(mut config: Config) -> anyhow::Result<RunningGitlab> {
         "mock-gitlab ready"
     );
     Ok(running)
+}
+
+/// Writes `{dir}/ca.pem`, creating `dir` if needed. Write then rename, so a reader
+/// (mock-sts in another container) never sees half a file.
+async fn write_ca_pem(dir: &Path, pem: &str) -> anyhow::Result<PathBuf> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .with_context(|| format!("creating state dir {}", dir.display()))?;
+    let path = dir.join("ca.pem");
+    let partial = dir.join("ca.pem.partial");
+    tokio::fs::write(&partial, pem)
+        .await
+        .with_context(|| format!("writing {}", partial.display()))?;
+    tokio::fs::rename(&partial, &path)
+        .await
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
 }
