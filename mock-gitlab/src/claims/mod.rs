@@ -1,0 +1,20 @@
+//! Pure claim-set construction for the mint API: request in, ordered JSON object out.
+
+mod ci;
+mod context;
+mod error;
+mod id_token;
+mod job;
+mod legacy;
+mod payload;
+mod project;
+mod request;
+mod sub;
+
+#[cfg(test)]
+mod tests;
+
+pub use context::MintContext;
+pub use error::ClaimsError;
+pub use payload::build_claims;
+pub use request::{Audience, EnvironmentSpec, MintRequest, RefType, TokenKind, UserIdentity};
