@@ -97,8 +97,8 @@ pub struct Issuer {
 }
 
 impl Issuer {
-    /// Parses `scheme://host[:port][/relative_root]`; a trailing slash is dropped
-    /// because GitLab's `Gitlab.config.gitlab.url` never carries one.
+    /// Parses `scheme://host[:port][/relative_root]`. A trailing slash is dropped because
+    /// GitLab's `Gitlab.config.gitlab.url` never carries one (see docs/gitlab-behaviour.md).
     pub fn parse(url: &str) -> Result<Self, ConfigError> {
         let invalid = |reason: &str| ConfigError::InvalidUrl {
             url: url.to_owned(),

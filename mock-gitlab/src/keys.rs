@@ -24,8 +24,9 @@ pub enum KeyError {
     Sign,
 }
 
-/// One entry of GitLab's JWKS. Field order is the wire order
-/// (`pem_to_jwk`: `slice(:kty, :kid, :e, :n).merge(use:, alg:)`).
+/// One entry of GitLab's JWKS. Field order is the wire order: `JwksController#pem_to_jwk`
+/// (`app/controllers/jwks_controller.rb` in gitlab-org/gitlab) takes
+/// `slice(:kty, :kid, :e, :n)` and merges `use` and `alg` after them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Jwk {
     pub kty: String,
@@ -44,7 +45,8 @@ pub struct Jwks {
 }
 
 /// RFC 7638 JWK thumbprint of an RSA key (SHA-256, base64url without padding), which is
-/// how json-jwt, and therefore GitLab, derives `kid`. Inputs are the base64url `e` and `n`.
+/// how json-jwt (`JSON::JWK#thumbprint`), and therefore GitLab, derives `kid`. Inputs are
+/// the base64url `e` and `n`. docs/gitlab-behaviour.md has the details.
 pub fn rfc7638_thumbprint(e_b64: &str, n_b64: &str) -> String {
     // RFC 7638 §3.2: required members only, lexicographic order, no whitespace.
     // base64url values never need JSON escaping.
@@ -98,6 +100,8 @@ impl SigningKey {
         let n = B64.encode(&components.n);
         let e = B64.encode(&components.e);
         let kid = rfc7638_thumbprint(&e, &n);
+        // GitLab passes `{kid:, typ: 'JWT'}` as headers and ruby-jwt appends `alg`, so this
+        // is the member order on the wire (`lib/json_web_token/rsa_token.rb`).
         let header = format!(r#"{{"kid":"{kid}","typ":"JWT","alg":"RS256"}}"#);
         let header_b64 = B64.encode(header.as_bytes());
         let jwk = Jwk {

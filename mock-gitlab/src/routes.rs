@@ -33,7 +33,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// `HealthController#index` renders exactly this as text/plain.
+/// GitLab's `HealthController#index` renders exactly this as text/plain.
 async fn health() -> &'static str {
     "GitLab OK"
 }

@@ -1,8 +1,10 @@
 //! A throwaway PKI (root -> intermediate -> leaf) and the rustls config that serves it.
 //!
 //! Shaped like a public CA deployment on purpose: the server sends `[leaf, intermediate]`
-//! and not the root, so the last certificate on the wire is the intermediate, which is the
-//! one AWS fingerprints for an OIDC provider thumbprint.
+//! and not the root, so the last certificate on the wire is the intermediate. That is the
+//! "top intermediate CA" whose SHA-1 AWS uses as an OIDC provider thumbprint (AWS IAM User
+//! Guide, "Obtain the thumbprint for an OpenID Connect identity provider",
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html>).
 
 use std::sync::Arc;
 
