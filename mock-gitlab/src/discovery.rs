@@ -12,10 +12,8 @@ use serde::Serialize;
 
 use crate::config::Issuer;
 use crate::keys::Jwks;
-use crate::routes::AppState;
-
-pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
-pub const JWKS_PATH: &str = "/oauth/discovery/keys";
+use crate::paths::JWKS_PATH;
+use crate::state::AppState;
 
 /// `JwksController#keys` (`app/controllers/jwks_controller.rb` in gitlab-org/gitlab) calls
 /// `expires_in 24.hours, public: true, must_revalidate: true, 'no-transform': true`, and

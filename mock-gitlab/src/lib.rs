@@ -7,7 +7,9 @@ pub mod config;
 pub mod discovery;
 pub mod keys;
 pub mod mint;
+mod paths;
 pub mod routes;
+mod state;
 pub mod tls;
 
 use std::net::SocketAddr;
@@ -23,7 +25,8 @@ use serde::{Deserialize, Serialize};
 pub use config::{Clock, Config, FixedClock, Issuer, SystemClock};
 
 use crate::keys::SigningKey;
-use crate::routes::AppState;
+use crate::paths::{JWKS_PATH, MINT_PATH};
+use crate::state::AppState;
 
 /// Builds the signing key and the router. The issuer is `external_url`, or
 /// `https://localhost:{config.listen.port()}`.
@@ -182,8 +185,8 @@ pub async fn spawn(mut config: Config) -> anyhow::Result<RunningGitlab> {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             thumbprint: chain.thumbprint.clone(),
-            jwks_uri: issuer.join(discovery::JWKS_PATH),
-            mint_url: issuer.join(mint::MINT_PATH),
+            jwks_uri: issuer.join(JWKS_PATH),
+            mint_url: issuer.join(MINT_PATH),
         },
         ca_pem_path,
         handle: handle.clone(),

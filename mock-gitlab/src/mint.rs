@@ -12,9 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::claims::{self, ClaimsError, MintContext, MintRequest};
 use crate::keys::KeyError;
-use crate::routes::AppState;
-
-pub const MINT_PATH: &str = "/-/mock/id_tokens";
+use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct MintResponse {
