@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
 
-use crate::config::Issuer;
+use crate::issuer::Issuer;
 use crate::keys::Jwks;
 use crate::paths::JWKS_PATH;
 use crate::state::AppState;
@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// `expires_in 24.hours, public: true, must_revalidate: true, 'no-transform': true`, and
 /// this is how Rails renders it. GitLab added it because AWS stops caching a JWKS that
 /// forbids caching (gitlab-org/gitlab#374001, MR !138405).
-pub const JWKS_CACHE_CONTROL: &str = "max-age=86400, public, must-revalidate, no-transform=true";
+const JWKS_CACHE_CONTROL: &str = "max-age=86400, public, must-revalidate, no-transform=true";
 
 // The scope list https://gitlab.com/.well-known/openid-configuration advertised when this
 // mock was written. It drifts between GitLab releases, which is why it is data here.
@@ -89,28 +89,28 @@ fn strings(items: &[&str]) -> Vec<String> {
 /// The discovery document. Field order is the wire order, which is the order of
 /// `DiscoveryController#provider_response` in doorkeeper-openid_connect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DiscoveryDocument {
-    pub issuer: String,
-    pub authorization_endpoint: String,
-    pub token_endpoint: String,
-    pub revocation_endpoint: String,
-    pub introspection_endpoint: String,
-    pub userinfo_endpoint: String,
-    pub jwks_uri: String,
-    pub scopes_supported: Vec<String>,
-    pub response_types_supported: Vec<String>,
-    pub response_modes_supported: Vec<String>,
-    pub grant_types_supported: Vec<String>,
-    pub token_endpoint_auth_methods_supported: Vec<String>,
-    pub subject_types_supported: Vec<String>,
-    pub id_token_signing_alg_values_supported: Vec<String>,
-    pub claim_types_supported: Vec<String>,
-    pub claims_supported: Vec<String>,
-    pub code_challenge_methods_supported: Vec<String>,
+pub(crate) struct DiscoveryDocument {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    revocation_endpoint: String,
+    introspection_endpoint: String,
+    userinfo_endpoint: String,
+    jwks_uri: String,
+    scopes_supported: Vec<String>,
+    response_types_supported: Vec<String>,
+    response_modes_supported: Vec<String>,
+    grant_types_supported: Vec<String>,
+    token_endpoint_auth_methods_supported: Vec<String>,
+    subject_types_supported: Vec<String>,
+    id_token_signing_alg_values_supported: Vec<String>,
+    claim_types_supported: Vec<String>,
+    claims_supported: Vec<String>,
+    code_challenge_methods_supported: Vec<String>,
 }
 
 impl DiscoveryDocument {
-    pub fn for_issuer(issuer: &Issuer) -> Self {
+    fn for_issuer(issuer: &Issuer) -> Self {
         Self {
             issuer: issuer.url().to_owned(),
             authorization_endpoint: issuer.join("/oauth/authorize"),

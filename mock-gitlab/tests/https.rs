@@ -101,8 +101,9 @@ async fn chain_verifies_only_with_the_generated_root() {
     let no_roots = https_client(&[], server.addr());
     assert!(no_roots.get(&health).send().await.is_err());
 
-    let other = mock_gitlab::tls::generate(&[]).unwrap();
-    let wrong_root = https_client(&[other.root_pem.as_str()], server.addr());
+    // Every server generates its own chain, so another one's root is the wrong root.
+    let other = spawn_default().await;
+    let wrong_root = https_client(&[other.ca_pem()], server.addr());
     assert!(wrong_root.get(&health).send().await.is_err());
 
     // The CA PEM is the root alone.

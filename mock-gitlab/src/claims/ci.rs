@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::config::Issuer;
+use crate::issuer::Issuer;
 
 use super::job::Job;
 use super::request::defaults;

@@ -1,6 +1,6 @@
 //! What a claim set needs besides the request: the issuer, the time and a token id.
 
-use crate::config::Issuer;
+use crate::issuer::Issuer;
 
 use super::error::ClaimsError;
 
@@ -13,10 +13,10 @@ pub(crate) const NOT_BEFORE_SKEW: i64 = 5;
 
 /// Inputs that are not part of the request. Passed in so building stays pure.
 #[derive(Debug, Clone)]
-pub struct MintContext<'a> {
-    pub issuer: &'a Issuer,
-    pub now: i64,
-    pub jti: String,
+pub(crate) struct MintContext<'a> {
+    pub(crate) issuer: &'a Issuer,
+    pub(crate) now: i64,
+    pub(crate) jti: String,
 }
 
 /// `iat`, `nbf` and `exp` of one token.

@@ -4,7 +4,7 @@ use super::sub::{ALLOWED_SUB_COMPONENTS, UnknownSubComponent};
 
 /// A request GitLab could never have produced a token for. The mint API answers it with 400.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ClaimsError {
+pub(crate) enum ClaimsError {
     #[error(
         "aud is required for kind id_token (GitLab's id_tokens keyword requires it); set aud or claims.aud"
     )]

@@ -14,7 +14,7 @@ mod sub;
 #[cfg(test)]
 mod tests;
 
-pub use context::MintContext;
-pub use error::ClaimsError;
-pub use payload::build_claims;
+pub(crate) use context::MintContext;
+pub(crate) use error::ClaimsError;
+pub(crate) use payload::build_claims;
 pub use request::{Audience, EnvironmentSpec, MintRequest, RefType, TokenKind, UserIdentity};

@@ -11,7 +11,7 @@ use super::{id_token, legacy};
 /// Builds the payload GitLab would sign for this request, in GitLab's key order. Types
 /// follow GitLab's serializers: IDs are strings, booleans are `"true"`/`"false"` strings,
 /// `runner_id` and the times are the only integers (docs/gitlab-behaviour.md).
-pub fn build_claims(
+pub(crate) fn build_claims(
     req: &MintRequest,
     ctx: &MintContext<'_>,
 ) -> Result<Map<String, Value>, ClaimsError> {

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::job::guess_deployment_tier;
 use super::*;
-use crate::config::Issuer;
+use crate::issuer::Issuer;
 
 fn issuer() -> Issuer {
     Issuer::parse("https://gitlab.example.com").unwrap()
