@@ -2,7 +2,8 @@
 //! health check, and a mint API that produces GitLab-shaped CI ID tokens, all served over
 //! HTTPS with a generated root -> intermediate -> leaf chain.
 //!
-//! [`spawn`] runs it in-process; [`MintRequest`] is the mint API's JSON body. docs/gitlab-behaviour.md records which GitLab behaviour each part copies.
+//! [`spawn`] runs it in-process; [`MintRequest`] and [`MintResponse`] are the mint API's
+//! JSON bodies. docs/gitlab-behaviour.md records which GitLab behaviour each part copies.
 #![warn(unreachable_pub)]
 
 // Module dependencies point one way: `server` -> `routes` -> the handlers (`discovery`,
@@ -20,7 +21,9 @@ mod server;
 mod state;
 mod tls;
 
-pub use claims::{Audience, EnvironmentSpec, MintRequest, RefType, TokenKind, UserIdentity};
+pub use claims::{
+    Audience, EnvironmentSpec, MintRequest, MintResponse, RefType, TokenKind, UserIdentity,
+};
 pub use config::{Clock, Config, FixedClock, SystemClock};
 pub use error::Error;
 pub use server::{Ready, RunningGitlab, app, spawn};

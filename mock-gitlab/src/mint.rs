@@ -8,19 +8,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use crate::claims::{self, ClaimsError, MintContext, MintRequest};
+use crate::claims::{self, ClaimsError, MintContext, MintRequest, MintResponse};
 use crate::keys::KeyError;
 use crate::state::AppState;
-
-/// The success body: the signed token and its decoded claims.
-#[derive(Debug, Serialize)]
-pub(crate) struct MintResponse {
-    pub(crate) token: String,
-    /// The signed payload, decoded, for debugging.
-    pub(crate) claims: Map<String, Value>,
-}
 
 /// The body of every error answer: `{"message": "…"}`.
 #[derive(Debug, Serialize)]

@@ -365,3 +365,29 @@ async fn graceful_shutdown_returns() {
         .unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn a_serialised_mint_request_gets_a_typed_response() {
+    let server = spawn_default().await;
+    let request = mock_gitlab::MintRequest {
+        aud: Some(mock_gitlab::Audience::One("sts.amazonaws.com".into())),
+        git_ref: Some("v1.4.0".into()),
+        ref_type: Some(mock_gitlab::RefType::Tag),
+        ..Default::default()
+    };
+    let resp = client_for(&server)
+        .post(&server.ready().mint_url)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let minted: mock_gitlab::MintResponse = resp.json().await.unwrap();
+    let (_, payload) = decode_unverified(&minted.token);
+    assert_eq!(payload, Value::Object(minted.claims.clone()));
+    assert_eq!(
+        minted.claims["sub"],
+        "project_path:mygroup/myproject:ref_type:tag:ref:v1.4.0"
+    );
+    assert_eq!(minted.claims["aud"], "sts.amazonaws.com");
+}

@@ -9,6 +9,7 @@ mod legacy;
 mod payload;
 mod project;
 mod request;
+mod response;
 mod sub;
 
 #[cfg(test)]
@@ -18,3 +19,4 @@ pub(crate) use context::MintContext;
 pub(crate) use error::ClaimsError;
 pub(crate) use payload::build_claims;
 pub use request::{Audience, EnvironmentSpec, MintRequest, RefType, TokenKind, UserIdentity};
+pub use response::MintResponse;

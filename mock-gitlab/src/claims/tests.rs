@@ -242,3 +242,74 @@ fn request_rejects_unknown_and_mistyped() {
     let r: MintRequest = serde_json::from_value(json!({"environment": null, "aud": null})).unwrap();
     assert_eq!(r, MintRequest::default());
 }
+
+#[test]
+fn mint_request_round_trips_through_json() {
+    let req = MintRequest {
+        kind: TokenKind::CiJobJwtV2,
+        aud: Some(Audience::Many(vec!["a".into(), "b".into()])),
+        project_path: Some("g/p".into()),
+        git_ref: Some("v1".into()),
+        ref_type: Some(RefType::Tag),
+        ref_protected: Some(true),
+        user_identities: Some(vec![UserIdentity {
+            provider: "github".into(),
+            extern_uid: "7".into(),
+        }]),
+        runner_id: Some(9),
+        environment: Some(EnvironmentSpec {
+            name: "production".into(),
+            tier: None,
+            action: Some("stop".into()),
+            protected: true,
+        }),
+        sub_components: Some(vec!["project_id".into()]),
+        claims: Some(
+            json!({"extra": 1, "ref_protected": null})
+                .as_object()
+                .unwrap()
+                .clone(),
+        ),
+        ..MintRequest::default()
+    };
+    let text = serde_json::to_string(&req).unwrap();
+    let back: MintRequest = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, req);
+    let default: MintRequest =
+        serde_json::from_str(&serde_json::to_string(&MintRequest::default()).unwrap()).unwrap();
+    assert_eq!(default, MintRequest::default());
+}
+
+#[test]
+fn a_serialised_request_is_the_json_a_person_would_write() {
+    let req = MintRequest {
+        aud: Some(Audience::One("sts.amazonaws.com".into())),
+        git_ref: Some("v1.4.0".into()),
+        ref_type: Some(RefType::Tag),
+        environment: Some(EnvironmentSpec {
+            name: "production".into(),
+            tier: None,
+            action: None,
+            protected: false,
+        }),
+        ..MintRequest::default()
+    };
+    let hand_written = json!({
+        "kind": "id_token",
+        "aud": "sts.amazonaws.com",
+        "ref": "v1.4.0",
+        "ref_type": "tag",
+        "environment": {"name": "production", "protected": false}
+    });
+    assert_eq!(serde_json::to_value(&req).unwrap(), hand_written);
+    assert_eq!(
+        build(serde_json::to_value(&req).unwrap()).unwrap(),
+        build(json!({
+            "aud": "sts.amazonaws.com",
+            "ref": "v1.4.0",
+            "ref_type": "tag",
+            "environment": {"name": "production"}
+        }))
+        .unwrap()
+    );
+}
