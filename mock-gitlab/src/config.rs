@@ -1,14 +1,15 @@
-//! Server configuration, the injectable clock and the parsed issuer URL.
+//! Server configuration and the injectable clock.
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::http::Uri;
+use crate::issuer::{Issuer, IssuerError};
 
 /// Source of "now" for `iat`/`nbf`/`exp`, injectable so snapshots are stable.
 pub trait Clock: Send + Sync + fmt::Debug {
+    /// The current time in Unix seconds.
     fn now_unix(&self) -> i64;
 }
 
@@ -32,7 +33,11 @@ impl Clock for FixedClock {
     }
 }
 
+/// How to run mock-gitlab. Start from [`Config::new`] and set fields; the struct is
+/// `non_exhaustive` so later options (version profiles, keys, faults) can join it without
+/// breaking callers.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// Address to bind, e.g. `127.0.0.1:0`.
     pub listen: SocketAddr,
@@ -40,12 +45,15 @@ pub struct Config {
     pub external_url: Option<String>,
     /// PKCS#8 or PKCS#1 RSA private key PEM; `None` generates RSA-2048 at start.
     pub signing_key_pem: Option<String>,
+    /// Source of `iat`; default [`SystemClock`].
     pub clock: Arc<dyn Clock>,
-    /// Where `ca.pem` is written; default: a fresh directory under the system temp dir.
+    /// Where `ca.pem` is written. `None` writes no file at all: the root CA is then only
+    /// available in memory, from `RunningGitlab::ca_pem`.
     pub state_dir: Option<PathBuf>,
 }
 
 impl Config {
+    /// Defaults for everything but the listen address.
     pub fn new(listen: SocketAddr) -> Self {
         Self {
             listen,
@@ -57,7 +65,7 @@ impl Config {
     }
 
     /// The issuer this configuration yields once `listen` holds the real port.
-    pub fn issuer(&self) -> Result<Issuer, ConfigError> {
+    pub(crate) fn issuer(&self) -> Result<Issuer, IssuerError> {
         match &self.external_url {
             Some(url) => Issuer::parse(url),
             None => Issuer::parse(&format!("https://localhost:{}", self.listen.port())),
@@ -81,113 +89,9 @@ impl fmt::Debug for Config {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("invalid external URL {url:?}: {reason}")]
-    InvalidUrl { url: String, reason: String },
-}
-
-/// The issuer URL plus the pieces the different token kinds derive from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issuer {
-    url: String,
-    host: String,
-    authority: String,
-}
-
-impl Issuer {
-    /// Parses `scheme://host[:port][/relative_root]`; a trailing slash is dropped
-    /// because GitLab's `Gitlab.config.gitlab.url` never carries one.
-    pub fn parse(url: &str) -> Result<Self, ConfigError> {
-        let invalid = |reason: &str| ConfigError::InvalidUrl {
-            url: url.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let trimmed = url.trim_end_matches('/');
-        let uri: Uri =
-            trimmed
-                .parse()
-                .map_err(|e: axum::http::uri::InvalidUri| ConfigError::InvalidUrl {
-                    url: url.to_owned(),
-                    reason: e.to_string(),
-                })?;
-        if uri.scheme().is_none() {
-            return Err(invalid("missing scheme (expected e.g. https://host)"));
-        }
-        if uri.query().is_some() {
-            return Err(invalid("a query string is not allowed"));
-        }
-        let authority = uri.authority().ok_or_else(|| invalid("missing host"))?;
-        if authority.as_str().contains('@') {
-            return Err(invalid("user info is not allowed"));
-        }
-        let host = authority
-            .host()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        if host.is_empty() {
-            return Err(invalid("missing host"));
-        }
-        Ok(Self {
-            url: trimmed.to_owned(),
-            host,
-            authority: authority.as_str().to_owned(),
-        })
-    }
-
-    /// The full issuer URL, e.g. `https://gitlab.example.com`.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// Host name or IP without port or brackets (used as a TLS SAN).
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
-    /// `host[:port]`, the legacy CI_JOB_JWT issuer form.
-    pub fn authority(&self) -> &str {
-        &self.authority
-    }
-
-    /// The issuer without its scheme, which is how `ci_config_ref_uri` names the instance.
-    pub fn without_scheme(&self) -> &str {
-        self.url
-            .split_once("://")
-            .map_or(self.url.as_str(), |(_, rest)| rest)
-    }
-
-    /// Issuer URL joined with an absolute path.
-    pub fn join(&self, path: &str) -> String {
-        format!("{}{}", self.url, path)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn issuer_parts() {
-        let i = Issuer::parse("https://gitlab.example.com:8443/gitlab/").unwrap();
-        assert_eq!(i.url(), "https://gitlab.example.com:8443/gitlab");
-        assert_eq!(i.host(), "gitlab.example.com");
-        assert_eq!(i.authority(), "gitlab.example.com:8443");
-        assert_eq!(i.without_scheme(), "gitlab.example.com:8443/gitlab");
-        assert_eq!(
-            i.join("/oauth/discovery/keys"),
-            "https://gitlab.example.com:8443/gitlab/oauth/discovery/keys"
-        );
-    }
-
-    #[test]
-    fn issuer_rejects_garbage() {
-        assert!(Issuer::parse("gitlab.example.com").is_err());
-        assert!(Issuer::parse("https://").is_err());
-        assert!(Issuer::parse("https://a@b.example").is_err());
-        assert!(Issuer::parse("https://h.example/?x=1").is_err());
-    }
 
     #[test]
     fn default_issuer_uses_listen_port() {

@@ -1,4 +1,6 @@
 //! `/.well-known/openid-configuration` and `/oauth/discovery/keys`.
+//!
+//! docs/gitlab-behaviour.md says where each part of both documents comes from.
 
 use std::sync::Arc;
 
@@ -8,18 +10,19 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
 
-use crate::config::Issuer;
+use crate::issuer::Issuer;
 use crate::keys::Jwks;
-use crate::routes::AppState;
+use crate::paths::JWKS_PATH;
+use crate::state::AppState;
 
-pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
-pub const JWKS_PATH: &str = "/oauth/discovery/keys";
+/// `JwksController#keys` (`app/controllers/jwks_controller.rb` in gitlab-org/gitlab) calls
+/// `expires_in 24.hours, public: true, must_revalidate: true, 'no-transform': true`, and
+/// this is how Rails renders it. GitLab added it because AWS stops caching a JWKS that
+/// forbids caching (gitlab-org/gitlab#374001, MR !138405).
+const JWKS_CACHE_CONTROL: &str = "max-age=86400, public, must-revalidate, no-transform=true";
 
-/// `JwksController#keys`: `expires_in 24.hours, public: true, must_revalidate: true,
-/// 'no-transform': true` as Rails renders it. AWS caches JWKS only when allowed to.
-pub const JWKS_CACHE_CONTROL: &str = "max-age=86400, public, must-revalidate, no-transform=true";
-
-// gitlab.com's scope list (reference §3.3). It drifts between releases, hence data.
+// The scope list https://gitlab.com/.well-known/openid-configuration advertised when this
+// mock was written. It drifts between GitLab releases, which is why it is data here.
 const SCOPES_SUPPORTED: &[&str] = &[
     "api",
     "read_api",
@@ -48,8 +51,9 @@ const SCOPES_SUPPORTED: &[&str] = &[
     "user:*",
 ];
 
-// doorkeeper's `%w[iss sub aud exp iat]`, GitLab's configured claims, then the six
-// CI claims GitLab's JwksController appends (#428061).
+// doorkeeper-openid_connect's own `%w[iss sub aud exp iat]`, then the claims GitLab
+// configures in `config/initializers/doorkeeper_openid_connect.rb`, then the six CI claims
+// `JwksController#provider_response` appends (gitlab-org/gitlab#428061).
 const CLAIMS_SUPPORTED: &[&str] = &[
     "iss",
     "sub",
@@ -82,31 +86,31 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// The discovery document. Field order is doorkeeper-openid_connect's
-/// `provider_response` order, which is the wire order.
+/// The discovery document. Field order is the wire order, which is the order of
+/// `DiscoveryController#provider_response` in doorkeeper-openid_connect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DiscoveryDocument {
-    pub issuer: String,
-    pub authorization_endpoint: String,
-    pub token_endpoint: String,
-    pub revocation_endpoint: String,
-    pub introspection_endpoint: String,
-    pub userinfo_endpoint: String,
-    pub jwks_uri: String,
-    pub scopes_supported: Vec<String>,
-    pub response_types_supported: Vec<String>,
-    pub response_modes_supported: Vec<String>,
-    pub grant_types_supported: Vec<String>,
-    pub token_endpoint_auth_methods_supported: Vec<String>,
-    pub subject_types_supported: Vec<String>,
-    pub id_token_signing_alg_values_supported: Vec<String>,
-    pub claim_types_supported: Vec<String>,
-    pub claims_supported: Vec<String>,
-    pub code_challenge_methods_supported: Vec<String>,
+pub(crate) struct DiscoveryDocument {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    revocation_endpoint: String,
+    introspection_endpoint: String,
+    userinfo_endpoint: String,
+    jwks_uri: String,
+    scopes_supported: Vec<String>,
+    response_types_supported: Vec<String>,
+    response_modes_supported: Vec<String>,
+    grant_types_supported: Vec<String>,
+    token_endpoint_auth_methods_supported: Vec<String>,
+    subject_types_supported: Vec<String>,
+    id_token_signing_alg_values_supported: Vec<String>,
+    claim_types_supported: Vec<String>,
+    claims_supported: Vec<String>,
+    code_challenge_methods_supported: Vec<String>,
 }
 
 impl DiscoveryDocument {
-    pub fn for_issuer(issuer: &Issuer) -> Self {
+    fn for_issuer(issuer: &Issuer) -> Self {
         Self {
             issuer: issuer.url().to_owned(),
             authorization_endpoint: issuer.join("/oauth/authorize"),

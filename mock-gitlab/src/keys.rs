@@ -13,10 +13,12 @@ use rustls_pki_types::pem::PemObject as _;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("signing key PEM: {0}")]
+pub(crate) enum KeyError {
+    #[error("not a PEM private key: {0}")]
     Pem(String),
-    #[error("signing key is not an RSA key GitLab could use: {0}")]
+    #[error("expected a PKCS#8 or PKCS#1 RSA private key")]
+    NotRsa,
+    #[error("not an RSA key GitLab could use: {0}")]
     Rejected(String),
     #[error("RSA key generation failed")]
     Generate,
@@ -24,28 +26,30 @@ pub enum KeyError {
     Sign,
 }
 
-/// One entry of GitLab's JWKS. Field order is the wire order
-/// (`pem_to_jwk`: `slice(:kty, :kid, :e, :n).merge(use:, alg:)`).
+/// One entry of GitLab's JWKS. Field order is the wire order: `JwksController#pem_to_jwk`
+/// (`app/controllers/jwks_controller.rb` in gitlab-org/gitlab) takes
+/// `slice(:kty, :kid, :e, :n)` and merges `use` and `alg` after them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Jwk {
-    pub kty: String,
-    pub kid: String,
-    pub e: String,
-    pub n: String,
+pub(crate) struct Jwk {
+    pub(crate) kty: String,
+    pub(crate) kid: String,
+    pub(crate) e: String,
+    pub(crate) n: String,
     #[serde(rename = "use")]
-    pub use_: String,
-    pub alg: String,
+    pub(crate) use_: String,
+    pub(crate) alg: String,
 }
 
 /// `GET /oauth/discovery/keys` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Jwks {
-    pub keys: Vec<Jwk>,
+pub(crate) struct Jwks {
+    pub(crate) keys: Vec<Jwk>,
 }
 
 /// RFC 7638 JWK thumbprint of an RSA key (SHA-256, base64url without padding), which is
-/// how json-jwt, and therefore GitLab, derives `kid`. Inputs are the base64url `e` and `n`.
-pub fn rfc7638_thumbprint(e_b64: &str, n_b64: &str) -> String {
+/// how json-jwt (`JSON::JWK#thumbprint`), and therefore GitLab, derives `kid`. Inputs are
+/// the base64url `e` and `n`. docs/gitlab-behaviour.md has the details.
+pub(crate) fn rfc7638_thumbprint(e_b64: &str, n_b64: &str) -> String {
     // RFC 7638 §3.2: required members only, lexicographic order, no whitespace.
     // base64url values never need JSON escaping.
     let canonical = format!(r#"{{"e":"{e_b64}","kty":"RSA","n":"{n_b64}"}}"#);
@@ -54,7 +58,7 @@ pub fn rfc7638_thumbprint(e_b64: &str, n_b64: &str) -> String {
 
 /// A pre-parsed RSA signing key. Parsing once matters: re-parsing the DER per token
 /// (what `jsonwebtoken::encode` does) costs more than the signature itself.
-pub struct SigningKey {
+pub(crate) struct SigningKey {
     key_pair: RsaKeyPair,
     rng: SystemRandom,
     jwk: Jwk,
@@ -71,23 +75,19 @@ impl fmt::Debug for SigningKey {
 
 impl SigningKey {
     /// Fresh RSA-2048, the size of GitLab's `ci_jwt_signing_key`.
-    pub fn generate() -> Result<Self, KeyError> {
+    pub(crate) fn generate() -> Result<Self, KeyError> {
         let key_pair = RsaKeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generate)?;
         Ok(Self::from_key_pair(key_pair))
     }
 
     /// Accepts PKCS#8 (`PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`) PEM.
-    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
+    pub(crate) fn from_pem(pem: &str) -> Result<Self, KeyError> {
         let der = PrivateKeyDer::from_pem_slice(pem.as_bytes())
             .map_err(|e| KeyError::Pem(e.to_string()))?;
         let key_pair = match &der {
             PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()),
             PrivateKeyDer::Pkcs1(k) => RsaKeyPair::from_der(k.secret_pkcs1_der()),
-            _ => {
-                return Err(KeyError::Pem(
-                    "expected a PKCS#8 or PKCS#1 RSA private key".into(),
-                ));
-            }
+            _ => return Err(KeyError::NotRsa),
         }
         .map_err(|e| KeyError::Rejected(e.to_string()))?;
         Ok(Self::from_key_pair(key_pair))
@@ -98,6 +98,8 @@ impl SigningKey {
         let n = B64.encode(&components.n);
         let e = B64.encode(&components.e);
         let kid = rfc7638_thumbprint(&e, &n);
+        // GitLab passes `{kid:, typ: 'JWT'}` as headers and ruby-jwt appends `alg`, so this
+        // is the member order on the wire (`lib/json_web_token/rsa_token.rb`).
         let header = format!(r#"{{"kid":"{kid}","typ":"JWT","alg":"RS256"}}"#);
         let header_b64 = B64.encode(header.as_bytes());
         let jwk = Jwk {
@@ -116,17 +118,17 @@ impl SigningKey {
         }
     }
 
-    pub fn kid(&self) -> &str {
+    pub(crate) fn kid(&self) -> &str {
         &self.jwk.kid
     }
 
-    pub fn jwk(&self) -> &Jwk {
+    pub(crate) fn jwk(&self) -> &Jwk {
         &self.jwk
     }
 
     /// Signs an already-serialized payload as a compact RS256 JWS with GitLab's header
     /// `{"kid":…,"typ":"JWT","alg":"RS256"}`.
-    pub fn sign_jwt(&self, payload_json: &[u8]) -> Result<String, KeyError> {
+    pub(crate) fn sign_jwt(&self, payload_json: &[u8]) -> Result<String, KeyError> {
         let payload_b64 = B64.encode(payload_json);
         let mut token = String::with_capacity(self.header_b64.len() + payload_b64.len() + 350);
         token.push_str(&self.header_b64);

@@ -1,6 +1,6 @@
 use std::io::Write as _;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Parser;
@@ -27,6 +27,37 @@ struct Args {
     state_dir: Option<PathBuf>,
 }
 
+/// A temp dir this process created; removed when dropped, which includes every return
+/// from `main`, so a failed start leaves nothing behind either.
+struct OwnedDir(PathBuf);
+
+impl OwnedDir {
+    /// A fresh directory under the system temp dir, readable only by this user.
+    /// `create` (not `create_all`) fails if the random name already exists.
+    fn create() -> anyhow::Result<Self> {
+        use std::os::unix::fs::DirBuilderExt as _;
+        let path =
+            std::env::temp_dir().join(format!("mock-gitlab-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&path)
+            .with_context(|| format!("failed to create {}", path.display()))?;
+        Ok(Self(path))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for OwnedDir {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.0) {
+            tracing::warn!(dir = %self.0.display(), error = %e, "could not remove the state dir");
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -39,18 +70,29 @@ async fn main() -> anyhow::Result<()> {
 
     let mut config = mock_gitlab::Config::new(args.listen);
     config.external_url = args.external_url;
-    config.state_dir = args.state_dir;
     if let Some(path) = &args.signing_key {
         let pem = std::fs::read_to_string(path)
-            .with_context(|| format!("reading signing key {}", path.display()))?;
+            .with_context(|| format!("failed to read signing key {}", path.display()))?;
         config.signing_key_pem = Some(pem);
     }
+    // The ready line always names a ca.pem file, so without --state-dir the binary makes
+    // (and later removes) a temp dir of its own; the library writes nothing in that case.
+    let owned_dir = match &args.state_dir {
+        Some(_) => None,
+        None => Some(OwnedDir::create()?),
+    };
+    config.state_dir = match &owned_dir {
+        Some(dir) => Some(dir.path().to_owned()),
+        None => args.state_dir,
+    };
 
     // Registered before the ready line so a signal sent right after it is never fatal.
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
 
-    let running = mock_gitlab::spawn(config).await?;
+    let running = mock_gitlab::spawn(config)
+        .await
+        .context("failed to start mock-gitlab")?;
     let line = serde_json::to_string(running.ready())?;
     {
         let mut out = std::io::stdout().lock();
@@ -64,5 +106,6 @@ async fn main() -> anyhow::Result<()> {
     }
     tracing::info!("shutting down");
     running.shutdown().await;
+    drop(owned_dir);
     Ok(())
 }

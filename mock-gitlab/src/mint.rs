@@ -8,21 +8,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use crate::claims::{self, ClaimsError, MintContext, MintRequest};
+use crate::claims::{self, ClaimsError, MintContext, MintRequest, MintResponse};
 use crate::keys::KeyError;
-use crate::routes::AppState;
+use crate::state::AppState;
 
-pub const MINT_PATH: &str = "/-/mock/id_tokens";
-
-#[derive(Debug, Serialize)]
-pub struct MintResponse {
-    pub token: String,
-    /// The signed payload, decoded, for debugging.
-    pub claims: Map<String, Value>,
-}
-
+/// The body of every error answer: `{"message": "…"}`.
 #[derive(Debug, Serialize)]
 struct ErrorBody {
     message: String,
@@ -60,13 +51,63 @@ pub(crate) async fn mint(
     body: Bytes,
 ) -> Result<Json<MintResponse>, MintError> {
     let req: MintRequest = serde_json::from_slice(&body)?;
+    Ok(Json(issue(&state, &req)?))
+}
+
+/// Builds, serialises and signs the claim set for one request, with a fresh `jti`.
+fn issue(state: &AppState, req: &MintRequest) -> Result<MintResponse, MintError> {
     let ctx = MintContext {
         issuer: &state.issuer,
         now: state.clock.now_unix(),
         jti: uuid::Uuid::new_v4().to_string(),
     };
-    let claims = claims::build_claims(&req, &ctx)?;
+    let claims = claims::build_claims(req, &ctx)?;
     let payload = serde_json::to_vec(&claims).map_err(MintError::Encode)?;
     let token = state.key.sign_jwt(&payload)?;
-    Ok(Json(MintResponse { token, claims }))
+    Ok(MintResponse { token, claims })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::config::{Config, FixedClock};
+
+    const FIXTURE_KEY: &str = include_str!("../tests/fixtures/ci-signing-key.pem");
+
+    /// Mint-rate measurement without HTTP. Ignored by default (timing-sensitive); run with
+    /// `cargo test -p mock-gitlab --release --lib in_process_mint_rate -- --ignored --nocapture`.
+    /// The printed rates are the measurement; nothing asserts on time, since a shared machine
+    /// makes any threshold flaky. tests/throughput.rs measures the same over HTTPS.
+    #[test]
+    #[ignore = "throughput measurement"]
+    fn in_process_mint_rate() {
+        let mut config = Config::new("127.0.0.1:0".parse().unwrap());
+        config.signing_key_pem = Some(FIXTURE_KEY.to_owned());
+        config.external_url = Some("https://gitlab.fedlab.test".to_owned());
+        config.clock = Arc::new(FixedClock(1_700_000_000));
+        let state = AppState::from_config(&config).unwrap();
+        let req: MintRequest = serde_json::from_value(json!({"aud": "sts.amazonaws.com"})).unwrap();
+        let n = 3000;
+
+        let payload = serde_json::to_vec(&json!({"sub": "x"})).unwrap();
+        let started = Instant::now();
+        for _ in 0..n {
+            state.key.sign_jwt(&payload).unwrap();
+        }
+        let sign_rate = f64::from(n) / started.elapsed().as_secs_f64();
+        println!("sign only, 1 thread: {sign_rate:.0} signatures/s");
+
+        let started = Instant::now();
+        for _ in 0..n {
+            let minted = issue(&state, &req).unwrap();
+            assert!(minted.token.len() > 600);
+        }
+        let rate = f64::from(n) / started.elapsed().as_secs_f64();
+        println!("in-process, 1 thread: {rate:.0} tokens/s");
+    }
 }

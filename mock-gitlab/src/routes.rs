@@ -1,4 +1,5 @@
-//! Router assembly, shared state and per-request logging.
+//! Router assembly and per-request logging. This is the only module that knows the handler
+//! modules; they in turn know only the shared [`AppState`].
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -9,19 +10,10 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::config::{Clock, Issuer};
-use crate::discovery::{self, DISCOVERY_PATH, JWKS_PATH};
-use crate::keys::SigningKey;
-use crate::mint::{self, MINT_PATH};
-
-pub const HEALTH_PATH: &str = "/-/health";
-
-#[derive(Debug)]
-pub(crate) struct AppState {
-    pub issuer: Issuer,
-    pub key: SigningKey,
-    pub clock: Arc<dyn Clock>,
-}
+use crate::discovery;
+use crate::mint;
+use crate::paths::{DISCOVERY_PATH, HEALTH_PATH, JWKS_PATH, MINT_PATH};
+use crate::state::AppState;
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -33,7 +25,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// `HealthController#index` renders exactly this as text/plain.
+/// GitLab's `HealthController#index` renders exactly this as text/plain.
 async fn health() -> &'static str {
     "GitLab OK"
 }

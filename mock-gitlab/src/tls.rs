@@ -1,8 +1,10 @@
 //! A throwaway PKI (root -> intermediate -> leaf) and the rustls config that serves it.
 //!
 //! Shaped like a public CA deployment on purpose: the server sends `[leaf, intermediate]`
-//! and not the root, so the last certificate on the wire is the intermediate, which is the
-//! one AWS fingerprints for an OIDC provider thumbprint.
+//! and not the root, so the last certificate on the wire is the intermediate. That is the
+//! "top intermediate CA" whose SHA-1 AWS uses as an OIDC provider thumbprint (AWS IAM User
+//! Guide, "Obtain the thumbprint for an OpenID Connect identity provider",
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html>).
 
 use std::sync::Arc;
 
@@ -15,7 +17,7 @@ use rustls::ServerConfig;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 #[derive(Debug, thiserror::Error)]
-pub enum TlsError {
+pub(crate) enum TlsError {
     #[error("certificate generation: {0}")]
     Rcgen(#[from] rcgen::Error),
     #[error("rustls server config: {0}")]
@@ -24,21 +26,27 @@ pub enum TlsError {
 
 /// Generated chain plus ready-to-serve rustls configuration.
 #[derive(Debug, Clone)]
-pub struct TlsChain {
-    pub server_config: Arc<ServerConfig>,
+pub(crate) struct TlsChain {
+    pub(crate) server_config: Arc<ServerConfig>,
     /// Root CA certificate PEM, the only thing clients need to trust.
-    pub root_pem: String,
-    pub intermediate_pem: String,
-    pub leaf_pem: String,
-    /// DER of the certificates the server sends, in wire order.
-    pub served_chain: Vec<CertificateDer<'static>>,
+    pub(crate) root_pem: String,
+    /// DER of the certificates the server sends, in wire order: leaf, then intermediate.
+    pub(crate) served_chain: Vec<CertificateDer<'static>>,
+}
+
+impl TlsChain {
     /// Lowercase hex SHA-1 of the last certificate served (the intermediate).
-    pub thumbprint: String,
+    pub(crate) fn thumbprint(&self) -> String {
+        self.served_chain
+            .last()
+            .map(|c| sha1_thumbprint(c))
+            .unwrap_or_default()
+    }
 }
 
 /// Lowercase hex SHA-1 of a DER certificate, as `openssl x509 -fingerprint -sha1` prints it
 /// minus the colons, and as IAM expects in `ThumbprintList`.
-pub fn sha1_thumbprint(der: &[u8]) -> String {
+pub(crate) fn sha1_thumbprint(der: &[u8]) -> String {
     let d = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, der);
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -60,7 +68,7 @@ fn validity(params: &mut CertificateParams) {
 
 /// Builds root -> intermediate -> leaf (ECDSA P-256, cheap to generate). The leaf carries
 /// SANs `localhost`, `127.0.0.1` and every name in `extra_names` not already present.
-pub fn generate(extra_names: &[&str]) -> Result<TlsChain, TlsError> {
+pub(crate) fn generate(extra_names: &[&str]) -> Result<TlsChain, TlsError> {
     let mut root_params = CertificateParams::default();
     root_params.distinguished_name = dn("fedlab mock-gitlab Root CA");
     root_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -101,10 +109,6 @@ pub fn generate(extra_names: &[&str]) -> Result<TlsChain, TlsError> {
     let leaf = leaf_params.signed_by(&leaf_key, &intermediate)?;
 
     let served_chain = vec![leaf.der().clone(), intermediate.der().clone()];
-    let thumbprint = served_chain
-        .last()
-        .map(|c| sha1_thumbprint(c))
-        .unwrap_or_default();
 
     // Explicit provider: no dependence on (or conflict with) a process-wide default.
     let mut server_config = ServerConfig::builder_with_provider(Arc::new(
@@ -121,10 +125,7 @@ pub fn generate(extra_names: &[&str]) -> Result<TlsChain, TlsError> {
     Ok(TlsChain {
         server_config: Arc::new(server_config),
         root_pem: root.pem(),
-        intermediate_pem: intermediate.pem(),
-        leaf_pem: leaf.pem(),
         served_chain,
-        thumbprint,
     })
 }
 
@@ -136,15 +137,15 @@ mod tests {
     fn thumbprint_is_sha1_of_last_served_cert() {
         let chain = generate(&["gitlab.fedlab.test"]).unwrap();
         assert_eq!(chain.served_chain.len(), 2);
-        assert_eq!(chain.thumbprint.len(), 40);
+        let thumbprint = chain.thumbprint();
+        assert_eq!(thumbprint.len(), 40);
         assert!(
-            chain
-                .thumbprint
+            thumbprint
                 .chars()
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
         );
-        assert_eq!(chain.thumbprint, sha1_thumbprint(&chain.served_chain[1]));
-        assert_ne!(chain.thumbprint, sha1_thumbprint(&chain.served_chain[0]));
+        assert_eq!(thumbprint, sha1_thumbprint(&chain.served_chain[1]));
+        assert_ne!(thumbprint, sha1_thumbprint(&chain.served_chain[0]));
         assert_eq!(
             chain.server_config.alpn_protocols,
             vec![b"h2".to_vec(), b"http/1.1".to_vec()]

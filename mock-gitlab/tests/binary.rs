@@ -65,7 +65,13 @@ async fn binary_prints_ready_line_and_serves() {
             .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
     );
 
-    let ca = std::fs::read_to_string(ready["ca_pem"].as_str().unwrap()).unwrap();
+    // Without --state-dir the binary writes ca.pem into a fresh temp dir of its own.
+    let ca_pem_path = std::path::PathBuf::from(ready["ca_pem"].as_str().unwrap());
+    assert_eq!(ca_pem_path.file_name().unwrap(), "ca.pem");
+    let state_dir = ca_pem_path.parent().unwrap().to_owned();
+    assert!(state_dir.starts_with(std::env::temp_dir()), "{state_dir:?}");
+    let ca = std::fs::read_to_string(&ca_pem_path).unwrap();
+    assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"));
     let client = common::https_client(&[ca.as_str()], listen);
     let doc: Value = client
         .get(format!("{issuer}/.well-known/openid-configuration"))
@@ -89,6 +95,8 @@ async fn binary_prints_ready_line_and_serves() {
         .expect("did not exit after SIGTERM")
         .unwrap();
     assert!(exit.success(), "{exit:?}");
+    // The temp dir was the binary's own, so it is gone once the binary is.
+    assert!(!state_dir.exists(), "{state_dir:?} left behind");
 
     // Exactly one line on stdout.
     let mut rest = String::new();
@@ -107,6 +115,48 @@ async fn binary_prints_ready_line_and_serves() {
     assert!(stderr.contains("mock-gitlab ready"), "{stderr}");
     assert!(stderr.contains("/.well-known/openid-configuration"));
     assert!(!stderr.contains("PRIVATE KEY"));
+}
+
+#[tokio::test]
+async fn binary_writes_ca_pem_into_a_given_state_dir_and_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mock-gitlab"))
+        .args(["--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(dir.path())
+        .env_remove("MOCK_GITLAB_EXTERNAL_URL")
+        .env_remove("MOCK_GITLAB_SIGNING_KEY")
+        .env_remove("MOCK_GITLAB_STATE_DIR")
+        .env_remove("MOCK_GITLAB_LISTEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    tokio::time::timeout(Duration::from_secs(60), stdout.read_line(&mut line))
+        .await
+        .expect("no ready line within 60 s")
+        .unwrap();
+    let ready: mock_gitlab::Ready = serde_json::from_str(&line).unwrap();
+    let ca_pem_path = dir.path().join("ca.pem");
+    assert_eq!(ready.ca_pem, ca_pem_path.to_str().unwrap());
+
+    let pid = child.id().unwrap().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("did not exit after SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+    // A caller's state dir is the caller's: ca.pem stays after the binary exits.
+    let ca = std::fs::read_to_string(&ca_pem_path).unwrap();
+    assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"));
 }
 
 #[tokio::test]

@@ -101,15 +101,14 @@ async fn chain_verifies_only_with_the_generated_root() {
     let no_roots = https_client(&[], server.addr());
     assert!(no_roots.get(&health).send().await.is_err());
 
-    let other = mock_gitlab::tls::generate(&[]).unwrap();
-    let wrong_root = https_client(&[other.root_pem.as_str()], server.addr());
+    // Every server generates its own chain, so another one's root is the wrong root.
+    let other = spawn_default().await;
+    let wrong_root = https_client(&[other.ca_pem()], server.addr());
     assert!(wrong_root.get(&health).send().await.is_err());
 
-    // ca.pem is the root alone.
-    let ca_file = std::fs::read_to_string(server.ca_pem_path()).unwrap();
-    assert_eq!(ca_file, server.ca_pem());
-    assert!(ca_file.starts_with("-----BEGIN CERTIFICATE-----"));
-    assert_eq!(ca_file.matches("BEGIN CERTIFICATE").count(), 1);
+    // The CA PEM is the root alone.
+    assert!(server.ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));
+    assert_eq!(server.ca_pem().matches("BEGIN CERTIFICATE").count(), 1);
 }
 
 #[tokio::test]
@@ -125,7 +124,10 @@ async fn negotiates_h2() {
 
 #[tokio::test]
 async fn thumbprint_matches_openssl_view_of_last_served_cert() {
-    let server = spawn_default().await;
+    let state_dir = tempfile::tempdir().unwrap();
+    let mut config = default_config();
+    config.state_dir = Some(state_dir.path().to_owned());
+    let server = mock_gitlab::spawn(config).await.unwrap();
     let connect = server.addr().to_string();
     let shown = run(
         "/usr/bin/openssl",
@@ -162,7 +164,7 @@ async fn thumbprint_matches_openssl_view_of_last_served_cert() {
     assert_eq!(server.ready().thumbprint, hex);
 
     // openssl also accepts the served chain against ca.pem for the name localhost.
-    let ca = server.ca_pem_path().to_str().unwrap().to_owned();
+    let ca = server.ca_pem_path().unwrap().to_str().unwrap().to_owned();
     let verified = run(
         "/usr/bin/openssl",
         &[
@@ -286,11 +288,23 @@ async fn external_url_host_is_a_leaf_san_and_state_dir_is_honoured() {
     c.state_dir = Some(dir.clone());
     let server = mock_gitlab::spawn(c).await.unwrap();
     assert_eq!(server.issuer(), "https://gitlab.fedlab.test");
-    assert_eq!(server.ca_pem_path(), dir.join("ca.pem"));
+    let ca_pem_path = dir.join("ca.pem");
+    assert_eq!(server.ca_pem_path(), Some(ca_pem_path.as_path()));
+    assert_eq!(server.ready().ca_pem, ca_pem_path.to_str().unwrap());
+    // ca.pem holds the root alone, and nothing else is left in the state dir.
+    assert_eq!(
+        std::fs::read_to_string(&ca_pem_path).unwrap(),
+        server.ca_pem()
+    );
+    let entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, ["ca.pem"]);
 
     // Handshake by IP with SNI set to the alias name; never resolves the name.
     let connect = server.addr().to_string();
-    let ca = server.ca_pem_path().to_str().unwrap().to_owned();
+    let ca = ca_pem_path.to_str().unwrap().to_owned();
     let verified = run(
         "/usr/bin/openssl",
         &[
@@ -319,11 +333,17 @@ async fn external_url_host_is_a_leaf_san_and_state_dir_is_honoured() {
 }
 
 #[tokio::test]
-async fn drop_stops_the_server_and_removes_its_temp_dir() {
+async fn without_a_state_dir_no_file_is_written() {
+    let server = spawn_default().await;
+    assert_eq!(server.ca_pem_path(), None);
+    assert_eq!(server.ready().ca_pem, "");
+    assert!(server.ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));
+}
+
+#[tokio::test]
+async fn drop_stops_the_server() {
     let server = spawn_default().await;
     let addr = server.addr();
-    let dir = server.ca_pem_path().parent().unwrap().to_owned();
-    assert!(dir.exists());
     drop(server);
     let mut refused = false;
     for _ in 0..50 {
@@ -334,7 +354,6 @@ async fn drop_stops_the_server_and_removes_its_temp_dir() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(refused, "listener still accepting after drop");
-    assert!(!dir.exists());
 }
 
 #[tokio::test]
@@ -345,4 +364,30 @@ async fn graceful_shutdown_returns() {
         .await
         .unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn a_serialised_mint_request_gets_a_typed_response() {
+    let server = spawn_default().await;
+    let request = mock_gitlab::MintRequest {
+        aud: Some(mock_gitlab::Audience::One("sts.amazonaws.com".into())),
+        git_ref: Some("v1.4.0".into()),
+        ref_type: Some(mock_gitlab::RefType::Tag),
+        ..Default::default()
+    };
+    let resp = client_for(&server)
+        .post(&server.ready().mint_url)
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let minted: mock_gitlab::MintResponse = resp.json().await.unwrap();
+    let (_, payload) = decode_unverified(&minted.token);
+    assert_eq!(payload, Value::Object(minted.claims.clone()));
+    assert_eq!(
+        minted.claims["sub"],
+        "project_path:mygroup/myproject:ref_type:tag:ref:v1.4.0"
+    );
+    assert_eq!(minted.claims["aud"], "sts.amazonaws.com");
 }

@@ -1,7 +1,8 @@
-//! Mint-rate measurements. Ignored by default (timing-sensitive); run with
+//! Mint-rate measurement over HTTPS. Ignored by default (timing-sensitive); run with
 //! `cargo test -p mock-gitlab --release --test throughput -- --ignored --nocapture`.
-//! The printed rates are the measurement (target: >= 3,000 tokens/s on 2 cores); nothing here
-//! asserts on time, since a shared machine makes any threshold flaky.
+//! The printed rate is the measurement (target: >= 3,000 tokens/s on 2 cores); nothing here
+//! asserts on time, since a shared machine makes any threshold flaky. The same measurement
+//! without HTTP is the ignored unit test `in_process_mint_rate` in src/mint.rs.
 
 mod common;
 
@@ -9,39 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use common::*;
-use mock_gitlab::claims::{MintContext, MintRequest, build_claims};
-use mock_gitlab::keys::SigningKey;
 use serde_json::json;
-
-#[test]
-#[ignore = "throughput measurement"]
-fn in_process_mint_rate() {
-    let key = SigningKey::from_pem(FIXTURE_KEY).unwrap();
-    let issuer = mock_gitlab::Issuer::parse("https://gitlab.fedlab.test").unwrap();
-    let req: MintRequest = serde_json::from_value(json!({"aud": "sts.amazonaws.com"})).unwrap();
-    let n = 3000;
-    let payload = serde_json::to_vec(&json!({"sub": "x"})).unwrap();
-    let started = Instant::now();
-    for _ in 0..n {
-        key.sign_jwt(&payload).unwrap();
-    }
-    let sign_rate = f64::from(n) / started.elapsed().as_secs_f64();
-    println!("sign only, 1 thread: {sign_rate:.0} signatures/s");
-
-    let started = Instant::now();
-    for _ in 0..n {
-        let ctx = MintContext {
-            issuer: &issuer,
-            now: FIXED_NOW,
-            jti: uuid::Uuid::new_v4().to_string(),
-        };
-        let claims = build_claims(&req, &ctx).unwrap();
-        let token = key.sign_jwt(&serde_json::to_vec(&claims).unwrap()).unwrap();
-        assert!(token.len() > 600);
-    }
-    let rate = f64::from(n) / started.elapsed().as_secs_f64();
-    println!("in-process, 1 thread: {rate:.0} tokens/s");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "throughput measurement"]

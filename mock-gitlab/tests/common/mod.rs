@@ -59,10 +59,15 @@ pub fn https_client(roots_pem: &[&str], addr: SocketAddr) -> reqwest::Client {
         .unwrap()
 }
 
-pub async fn spawn_default() -> RunningGitlab {
+/// The fixture key on a free loopback port; everything else default (no state dir).
+pub fn default_config() -> Config {
     let mut c = Config::new("127.0.0.1:0".parse().unwrap());
     c.signing_key_pem = Some(FIXTURE_KEY.to_owned());
-    mock_gitlab::spawn(c).await.unwrap()
+    c
+}
+
+pub async fn spawn_default() -> RunningGitlab {
+    mock_gitlab::spawn(default_config()).await.unwrap()
 }
 
 pub fn client_for(server: &RunningGitlab) -> reqwest::Client {

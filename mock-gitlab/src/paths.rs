@@ -1,0 +1,11 @@
+//! The URL paths mock-gitlab serves, in one place so the router, the discovery document and
+//! the ready line cannot disagree.
+
+/// OpenID Connect discovery, served by doorkeeper-openid_connect in GitLab.
+pub(crate) const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+/// The JWKS (`jwks#keys` in GitLab's `config/routes.rb`).
+pub(crate) const JWKS_PATH: &str = "/oauth/discovery/keys";
+/// GitLab's health check.
+pub(crate) const HEALTH_PATH: &str = "/-/health";
+/// The test-only mint API; GitLab has no such endpoint.
+pub(crate) const MINT_PATH: &str = "/-/mock/id_tokens";

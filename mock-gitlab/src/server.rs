@@ -1,0 +1,241 @@
+//! Starting mock-gitlab: [`app`] builds the router for an in-process caller, [`spawn`] also
+//! binds a socket, generates the TLS chain and serves HTTPS until stopped.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::paths::{JWKS_PATH, MINT_PATH};
+use crate::routes;
+use crate::state::AppState;
+use crate::tls::{self, TlsChain};
+
+/// Builds the signing key and the router, without TLS or a socket. The issuer is
+/// `external_url`, or `https://localhost:{config.listen.port()}`. Writes no file.
+pub fn app(config: Config) -> Result<axum::Router, Error> {
+    Ok(routes::router(Arc::new(AppState::from_config(&config)?)))
+}
+
+/// The line the `mock-gitlab` binary prints on stdout once it accepts connections.
+/// `Deserialize` is there for whoever launches the binary and parses that line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ready {
+    /// The issuer URL, as in the tokens' `iss` and the discovery document.
+    pub issuer: String,
+    /// The bound address, e.g. `127.0.0.1:40123`.
+    pub listen: String,
+    /// Path of the root CA PEM file. The binary always writes one; a library caller
+    /// without `Config::state_dir` gets no file, and then this is the empty string.
+    pub ca_pem: String,
+    /// Lowercase hex SHA-1 of the top intermediate CA certificate, for an IAM OIDC provider's
+    /// `ThumbprintList`.
+    pub thumbprint: String,
+    /// The JWKS URL.
+    pub jwks_uri: String,
+    /// The mint API URL (`POST` a [`MintRequest`](crate::MintRequest) there).
+    pub mint_url: String,
+}
+
+/// A server running on the current tokio runtime. Dropping it stops the server
+/// (immediately); [`RunningGitlab::shutdown`] stops it gracefully.
+#[derive(Debug)]
+pub struct RunningGitlab {
+    addr: SocketAddr,
+    issuer: String,
+    kid: String,
+    ca_pem_path: Option<PathBuf>,
+    ca_pem: String,
+    thumbprint: String,
+    ready: Ready,
+    handle: Handle<SocketAddr>,
+    task: Option<tokio::task::JoinHandle<io::Result<()>>>,
+}
+
+impl RunningGitlab {
+    /// The bound address (the real port when `listen` asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The issuer URL.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// `kid` of the signing key (RFC 7638 thumbprint).
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// Where `ca.pem` was written: `{state_dir}/ca.pem`, or `None` without a state dir.
+    pub fn ca_pem_path(&self) -> Option<&Path> {
+        self.ca_pem_path.as_deref()
+    }
+
+    /// Root CA certificate PEM.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// Lowercase hex SHA-1 of the last certificate served (the intermediate CA).
+    pub fn thumbprint(&self) -> &str {
+        &self.thumbprint
+    }
+
+    /// What the binary prints as its ready line.
+    pub fn ready(&self) -> &Ready {
+        &self.ready
+    }
+
+    /// Issuer URL joined with `path` (which should start with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.issuer, path)
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to 5 s), then returns.
+    pub async fn shutdown(mut self) {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
+        if let Some(task) = self.task.take() {
+            match task.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "server stopped with an error"),
+                Err(e) => tracing::warn!(error = %e, "server task failed"),
+            }
+        }
+    }
+}
+
+impl Drop for RunningGitlab {
+    fn drop(&mut self) {
+        self.handle.shutdown();
+    }
+}
+
+/// Binds `config.listen` (port 0 is fine), generates the key and TLS chain, writes
+/// `{state_dir}/ca.pem` when a state dir is set, and serves HTTPS. Returns once the
+/// listener accepts connections.
+pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
+    let listener = bind(config.listen)?;
+    let addr = listener.local_addr().map_err(|source| Error::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    // The default issuer embeds the real port, so resolve it before building anything.
+    config.listen = addr;
+    let issuer = config.issuer()?;
+    let (state, chain) = prepare(config.clone(), issuer.host().to_owned()).await?;
+    let ca_pem_path = match &config.state_dir {
+        Some(dir) => Some(write_ca_pem(dir, &chain.root_pem).await?),
+        None => None,
+    };
+
+    let handle = Handle::new();
+    let server = axum_server::from_tcp_rustls(
+        listener,
+        RustlsConfig::from_config(chain.server_config.clone()),
+    )
+    .map_err(|e| Error::io("start the HTTPS server", e))?
+    .handle(handle.clone());
+    let kid = state.key.kid().to_owned();
+    let app = routes::router(Arc::new(state));
+    let task = tokio::spawn(server.serve(app.into_make_service()));
+
+    let thumbprint = chain.thumbprint();
+    // Built before waiting, so that dropping this future mid-wait still stops the server.
+    let mut running = RunningGitlab {
+        addr,
+        issuer: issuer.url().to_owned(),
+        kid,
+        ca_pem: chain.root_pem,
+        thumbprint: thumbprint.clone(),
+        ready: Ready {
+            issuer: issuer.url().to_owned(),
+            listen: addr.to_string(),
+            ca_pem: ca_pem_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            thumbprint,
+            jwks_uri: issuer.join(JWKS_PATH),
+            mint_url: issuer.join(MINT_PATH),
+        },
+        ca_pem_path,
+        handle: handle.clone(),
+        task: Some(task),
+    };
+    if handle.listening().await.is_none() {
+        return Err(startup_failure(running.task.take()).await);
+    }
+    tracing::info!(
+        issuer = %running.issuer,
+        listen = %addr,
+        kid = %running.kid,
+        thumbprint = %running.thumbprint,
+        "mock-gitlab ready"
+    );
+    Ok(running)
+}
+
+fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, Error> {
+    let bind_error = |source| Error::Bind { addr, source };
+    let listener = std::net::TcpListener::bind(addr).map_err(bind_error)?;
+    listener.set_nonblocking(true).map_err(bind_error)?;
+    Ok(listener)
+}
+
+/// Loads or generates the signing key and generates the TLS chain. RSA key generation
+/// takes tens of milliseconds, so it runs off the async workers.
+async fn prepare(config: Config, san_host: String) -> Result<(AppState, TlsChain), Error> {
+    let task = tokio::task::spawn_blocking(move || -> Result<_, Error> {
+        let state = AppState::from_config(&config)?;
+        let chain = tls::generate(&[san_host.as_str()])?;
+        Ok((state, chain))
+    });
+    match task.await {
+        Ok(result) => result,
+        // A panic is a bug; let it surface as one rather than as a startup error.
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(Error::io(
+            "prepare the signing key and certificates",
+            io::Error::other(e),
+        )),
+    }
+}
+
+/// Writes `{dir}/ca.pem`, creating `dir` if needed. Write then rename, so a reader
+/// (mock-sts in another container) never sees half a file.
+async fn write_ca_pem(dir: &Path, pem: &str) -> Result<PathBuf, Error> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| Error::io(format!("create state dir {}", dir.display()), e))?;
+    let path = dir.join("ca.pem");
+    let partial = dir.join("ca.pem.partial");
+    tokio::fs::write(&partial, pem)
+        .await
+        .map_err(|e| Error::io(format!("write {}", partial.display()), e))?;
+    tokio::fs::rename(&partial, &path)
+        .await
+        .map_err(|e| Error::io(format!("write {}", path.display()), e))?;
+    Ok(path)
+}
+
+/// Why the server task ended before it was listening.
+async fn startup_failure(task: Option<tokio::task::JoinHandle<io::Result<()>>>) -> Error {
+    let source = match task {
+        Some(task) => match task.await {
+            Ok(Err(e)) => e,
+            Ok(Ok(())) => io::Error::other("server exited before listening"),
+            Err(e) => io::Error::other(e),
+        },
+        None => io::Error::other("server exited before listening"),
+    };
+    Error::io("start the HTTPS server", source)
+}
