@@ -80,6 +80,14 @@ pub use iam::{CreatedRole, OidcProvider, PolicyDocument, Role, TrustPolicy};
 pub use job::JobEnvironment;
 pub use token::{IdToken, Token};
 
+/// The mint API's request types (the body of mock-gitlab's `POST /-/mock/id_tokens`), for
+/// [`IdToken::from_mint_request`] and scenario files.
+pub mod mint {
+    pub use mock_gitlab::{
+        Audience, EnvironmentSpec, MintRequest, RefType, TokenKind, UserIdentity,
+    };
+}
+
 /// One request mock-sts answered: action, status, AWS error code and message, the role and key
 /// involved, credentials issued, and mock-sts's explanation of its decision.
 pub use mock_sts::request_log::LogEntry as Request;

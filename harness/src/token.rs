@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use mock_gitlab::{Audience, EnvironmentSpec, MintRequest, MintResponse, RefType, TokenKind};
 use serde_json::{Map, Value};
 
 use crate::aws_query::error_chain;
@@ -22,99 +23,111 @@ use crate::federation::Federation;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdToken {
-    body: Map<String, Value>,
+    request: MintRequest,
 }
 
 impl IdToken {
     /// A token from the `id_tokens:` keyword (GitLab 15.7+) with this `aud`, as in
     /// `id_tokens: { ID_TOKEN: { aud: sts.amazonaws.com } }`.
     pub fn new(aud: impl Into<String>) -> Self {
-        Self::with_field("aud", Value::String(aud.into()))
+        Self::from_mint_request(MintRequest {
+            aud: Some(Audience::One(aud.into())),
+            ..MintRequest::default()
+        })
     }
 
     /// A token with several audiences (`aud:` given as a list).
     pub fn audiences<S: Into<String>>(auds: impl IntoIterator<Item = S>) -> Self {
-        let auds = auds.into_iter().map(|a| Value::String(a.into())).collect();
-        Self::with_field("aud", Value::Array(auds))
+        Self::from_mint_request(MintRequest {
+            aud: Some(Audience::Many(auds.into_iter().map(Into::into).collect())),
+            ..MintRequest::default()
+        })
     }
 
     /// The legacy `CI_JOB_JWT` (GitLab ≤ 16.x): no `aud`, `iss` without `https://`, `sub`
     /// `job_<id>`. AWS refuses it with "Missing a required claim: aud".
     pub fn ci_job_jwt() -> Self {
-        Self::with_field("kind", Value::from("ci_job_jwt"))
+        Self::from_mint_request(MintRequest {
+            kind: TokenKind::CiJobJwt,
+            ..MintRequest::default()
+        })
     }
 
     /// The legacy `CI_JOB_JWT_V2` (GitLab 14.6–16.x): `iss` and `aud` are the instance URL.
     pub fn ci_job_jwt_v2() -> Self {
-        Self::with_field("kind", Value::from("ci_job_jwt_v2"))
+        Self::from_mint_request(MintRequest {
+            kind: TokenKind::CiJobJwtV2,
+            ..MintRequest::default()
+        })
     }
 
-    /// The body of mock-gitlab's mint API (`POST /-/mock/id_tokens`) as JSON: what a scenario's
-    /// `token:` section holds.
-    pub fn from_mint_request(body: Map<String, Value>) -> Self {
-        Self { body }
-    }
-
-    fn with_field(name: &str, value: Value) -> Self {
-        let mut body = Map::new();
-        body.insert(name.to_owned(), value);
-        Self { body }
-    }
-
-    fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
-        self.body.insert(name.to_owned(), value.into());
-        self
+    /// Any body of mock-gitlab's mint API (`POST /-/mock/id_tokens`): what a scenario's `token:`
+    /// section holds.
+    pub fn from_mint_request(request: MintRequest) -> Self {
+        Self { request }
     }
 
     /// `project_path` (and, derived from it, `namespace_path`). Defaults to `mygroup/myproject`.
-    pub fn project_path(self, path: impl Into<String>) -> Self {
-        self.set("project_path", path.into())
+    pub fn project_path(mut self, path: impl Into<String>) -> Self {
+        self.request.project_path = Some(path.into());
+        self
     }
 
     /// A pipeline for this branch: `ref` and `ref_type: branch`. Defaults to `main`.
-    pub fn branch(self, name: impl Into<String>) -> Self {
-        self.set("ref", name.into()).set("ref_type", "branch")
+    pub fn branch(mut self, name: impl Into<String>) -> Self {
+        self.request.git_ref = Some(name.into());
+        self.request.ref_type = Some(RefType::Branch);
+        self
     }
 
     /// A pipeline for this tag: `ref` and `ref_type: tag`.
-    pub fn tag(self, name: impl Into<String>) -> Self {
-        self.set("ref", name.into()).set("ref_type", "tag")
+    pub fn tag(mut self, name: impl Into<String>) -> Self {
+        self.request.git_ref = Some(name.into());
+        self.request.ref_type = Some(RefType::Tag);
+        self
     }
 
     /// `ref_protected`. Defaults to `false`.
-    pub fn ref_protected(self, protected: bool) -> Self {
-        self.set("ref_protected", protected)
+    pub fn ref_protected(mut self, protected: bool) -> Self {
+        self.request.ref_protected = Some(protected);
+        self
     }
 
     /// `pipeline_source`, e.g. `merge_request_event`. Defaults to `push`.
-    pub fn pipeline_source(self, source: impl Into<String>) -> Self {
-        self.set("pipeline_source", source.into())
+    pub fn pipeline_source(mut self, source: impl Into<String>) -> Self {
+        self.request.pipeline_source = Some(source.into());
+        self
     }
 
     /// A deployment job: `environment` (and its `deployment_tier`, guessed from the name as GitLab
     /// does).
-    pub fn environment(self, name: impl Into<String>) -> Self {
-        let mut environment = Map::new();
-        environment.insert("name".to_owned(), Value::String(name.into()));
-        self.set("environment", Value::Object(environment))
+    pub fn environment(mut self, name: impl Into<String>) -> Self {
+        self.request.environment = Some(EnvironmentSpec {
+            name: name.into(),
+            tier: None,
+            action: None,
+            protected: false,
+        });
+        self
     }
 
     /// `user_login` of the user who started the pipeline. Defaults to `fedlab`.
-    pub fn user_login(self, login: impl Into<String>) -> Self {
-        self.set("user_login", login.into())
+    pub fn user_login(mut self, login: impl Into<String>) -> Self {
+        self.request.user_login = Some(login.into());
+        self
     }
 
     /// Which claims make up `sub`, as the project setting "ID token sub claim components" does.
     /// Defaults to `project_path`, `ref_type`, `ref`.
-    pub fn sub_components<S: Into<String>>(self, names: impl IntoIterator<Item = S>) -> Self {
-        let names: Vec<Value> = names.into_iter().map(|n| Value::String(n.into())).collect();
-        self.set("sub_components", names)
+    pub fn sub_components<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.request.sub_components = Some(names.into_iter().map(Into::into).collect());
+        self
     }
 
     /// Lifetime: `exp = iat + expires_in`. Defaults to GitLab's 5 minutes.
-    pub fn expires_in(self, lifetime: Duration) -> Self {
-        let seconds = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
-        self.set("expires_in", seconds)
+    pub fn expires_in(mut self, lifetime: Duration) -> Self {
+        self.request.expires_in = Some(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
+        self
     }
 
     /// Sets a claim after everything else, in place if GitLab emits it, appended otherwise:
@@ -129,19 +142,16 @@ impl IdToken {
     }
 
     fn override_claim(mut self, name: String, value: Value) -> Self {
-        let claims = self
-            .body
-            .entry("claims")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(claims) = claims {
-            claims.insert(name, value);
-        }
+        self.request
+            .claims
+            .get_or_insert_with(Map::new)
+            .insert(name, value);
         self
     }
 
     /// The mint API body this token asks for.
-    pub fn to_mint_request(&self) -> &Map<String, Value> {
-        &self.body
+    pub fn mint_request(&self) -> &MintRequest {
+        &self.request
     }
 }
 
@@ -189,25 +199,24 @@ impl Federation {
         let response = self
             .gitlab_http()
             .post(&url)
-            .json(&token.body)
+            .json(&token.request)
             .send()
             .await
             .map_err(failed)?;
         let status = response.status();
         let body: Value = response.json().await.map_err(failed)?;
-        let jwt = body.get("token").and_then(Value::as_str);
-        let claims = body.get("claims").and_then(Value::as_object);
-        match (jwt, claims) {
-            (Some(jwt), Some(claims)) if status.is_success() => Ok(Token {
-                jwt: jwt.to_owned(),
-                claims: claims.clone(),
-            }),
-            _ => Err(Error::Mint(
-                body.get("message")
-                    .and_then(Value::as_str)
-                    .map_or_else(|| format!("HTTP {status}: {body}"), str::to_owned),
-            )),
+        if !status.is_success() {
+            let reason = body.get("message").and_then(Value::as_str);
+            return Err(Error::Mint(
+                reason.map_or_else(|| format!("HTTP {status}: {body}"), str::to_owned),
+            ));
         }
+        let minted: MintResponse = serde_json::from_value(body)
+            .map_err(|e| Error::Mint(format!("unreadable answer: {e}")))?;
+        Ok(Token {
+            jwt: minted.token,
+            claims: minted.claims,
+        })
     }
 }
 
@@ -216,34 +225,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_builder_field_is_a_field_of_the_mint_api() {
-        let token = IdToken::new("sts.amazonaws.com")
-            .project_path("g/p")
-            .tag("v1")
-            .ref_protected(true)
-            .pipeline_source("web")
-            .environment("production")
-            .user_login("someone")
-            .sub_components(["project_path", "ref"])
-            .expires_in(Duration::from_secs(60))
-            .claim("iss", "https://elsewhere.test")
-            .without_claim("nbf");
-        let body = Value::Object(token.to_mint_request().clone());
-        let parsed: Result<mock_gitlab::claims::MintRequest, _> = serde_json::from_value(body);
-        assert!(parsed.is_ok(), "{parsed:?}");
-        for legacy in [IdToken::ci_job_jwt(), IdToken::ci_job_jwt_v2()] {
-            let body = Value::Object(legacy.to_mint_request().clone());
-            let parsed: Result<mock_gitlab::claims::MintRequest, _> = serde_json::from_value(body);
-            assert!(parsed.is_ok(), "{parsed:?}");
-        }
-    }
-
-    #[test]
     fn overrides_and_removals_go_to_the_claims_section() {
         let token = IdToken::new("a").claim("exp", 5).without_claim("aud");
         assert_eq!(
-            token.to_mint_request()["claims"],
+            serde_json::to_value(token.mint_request()).unwrap()["claims"],
             serde_json::json!({"exp": 5, "aud": null})
         );
+    }
+
+    #[test]
+    fn a_branch_or_tag_sets_the_ref_and_its_type() {
+        let body = |token: IdToken| serde_json::to_value(token.mint_request()).unwrap();
+        assert_eq!(
+            body(IdToken::new("a").tag("v1")),
+            serde_json::json!({"kind": "id_token", "aud": "a", "ref": "v1", "ref_type": "tag"})
+        );
+        assert_eq!(body(IdToken::new("a").branch("dev"))["ref_type"], "branch");
     }
 }

@@ -16,7 +16,7 @@ pub struct Scenario {
     #[serde(default)]
     pub aws: AwsSetup,
     /// The ID token mock-gitlab mints: the body of `POST /-/mock/id_tokens`.
-    pub token: serde_json::Map<String, serde_json::Value>,
+    pub token: mock_gitlab::MintRequest,
     /// The AssumeRoleWithWebIdentity the client makes.
     pub request: WebIdentityRequest,
     pub expect: Expected,
@@ -124,11 +124,6 @@ impl Scenario {
             return Err(
                 "`source` must name the public document or issue this case reproduces".into(),
             );
-        }
-        if let Err(err) = serde_json::from_value::<mock_gitlab::claims::MintRequest>(
-            serde_json::Value::Object(self.token.clone()),
-        ) {
-            return Err(format!("`token`: {err}"));
         }
         match (&self.request.role, &self.request.role_arn) {
             (Some(_), None) | (None, Some(_)) => Ok(()),
