@@ -8,10 +8,9 @@
 
 use std::collections::HashSet;
 
-use super::condition::Condition;
 use super::context::PrincipalKind;
 use super::document::{
-    Effect, PatternElement, PolicyDocument, PolicyKind, PolicyVersion, PrincipalElement,
+    Condition, Effect, PatternElement, PolicyDocument, PolicyKind, PolicyVersion, PrincipalElement,
     PrincipalEntry, PrincipalSet, Statement,
 };
 use super::error::PolicyError;

@@ -1,6 +1,7 @@
 //! Unit tests for the pieces; the table of AWS behaviours lives in `tests/policy/*.json`.
 
 use super::scalar::{self, Cidr, Decimal};
+use super::trust::is_valid_federated_principal;
 use super::wildcard::{self, Token};
 use super::*;
 
