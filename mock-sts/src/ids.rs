@@ -26,25 +26,25 @@ fn random_text(alphabet: &[u8], len: usize) -> String {
 }
 
 /// A role's unique ID: `AROA` + 17 characters, 21 in all.
-pub fn role_id() -> String {
+pub(crate) fn role_id() -> String {
     format!("AROA{}", random_text(ID_ALPHABET, 17))
 }
 
 /// A temporary access key ID: `ASIA` + 16 characters.
-pub fn session_access_key_id() -> String {
+pub(crate) fn session_access_key_id() -> String {
     format!("ASIA{}", random_text(ID_ALPHABET, 16))
 }
 
-pub fn secret_access_key() -> String {
+pub(crate) fn secret_access_key() -> String {
     random_text(SECRET_ALPHABET, 40)
 }
 
 /// Opaque, base64, well over 100 characters, with the prefix real session tokens carry.
-pub fn session_token() -> String {
+pub(crate) fn session_token() -> String {
     format!("IQoJb3JpZ2luX2Vj{}", STANDARD.encode(random_bytes::<96>()))
 }
 
-pub fn request_id() -> String {
+pub(crate) fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 

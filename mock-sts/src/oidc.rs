@@ -21,7 +21,7 @@ use crate::unknowns;
 
 /// Why keys could not be had; each maps to one AWS message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FetchError {
+pub(crate) enum FetchError {
     /// Unreachable, slow, non-200, unparsable, issuer mismatch, unknown kid: AWS says
     /// "Couldn't retrieve verification key" for all of them. The reason is for fedlab's log only.
     #[error("verification key unavailable: {0}")]
@@ -38,14 +38,14 @@ struct CachedKeys {
 }
 
 #[derive(Debug)]
-pub struct KeyFetcher {
+pub(crate) struct KeyFetcher {
     trusted_roots: Arc<RootCertStore>,
     crypto: Arc<CryptoProvider>,
     cache: Mutex<HashMap<String, CachedKeys>>,
 }
 
 impl KeyFetcher {
-    pub fn new(trusted_roots: RootCertStore) -> Self {
+    pub(crate) fn new(trusted_roots: RootCertStore) -> Self {
         Self {
             trusted_roots: Arc::new(trusted_roots),
             crypto: Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
@@ -54,7 +54,7 @@ impl KeyFetcher {
     }
 
     /// The JWK that should verify a token from `issuer` with header `kid`.
-    pub async fn key(
+    pub(crate) async fn key(
         &self,
         issuer: &str,
         thumbprints: &[String],
@@ -227,7 +227,7 @@ fn select(keys: &[Jwk], kid: Option<&str>) -> Result<Jwk, FetchError> {
 }
 
 /// Builds a jsonwebtoken key from a JWK, refusing keys that declare another algorithm.
-pub fn decoding_key(jwk: &Jwk, alg: &str) -> Option<DecodingKey> {
+pub(crate) fn decoding_key(jwk: &Jwk, alg: &str) -> Option<DecodingKey> {
     if let Some(key_alg) = &jwk.common.key_algorithm
         && key_alg.to_string() != alg
     {
@@ -245,7 +245,7 @@ struct IssuerCertVerifier {
 }
 
 /// The SHA-1 hex of a DER certificate, as IAM shows thumbprints.
-pub fn thumbprint(cert: &[u8]) -> String {
+pub(crate) fn thumbprint(cert: &[u8]) -> String {
     digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, cert)
         .as_ref()
         .iter()

@@ -25,5 +25,5 @@ mod tests;
 
 pub(crate) use error::{SigV4Error, SkewDirection};
 pub(crate) use parse::parse;
-pub(crate) use types::Request;
+pub(crate) use types::{ParsedAuth, Request};
 pub(crate) use verify::verify;
