@@ -80,6 +80,12 @@ pub const WEB_IDENTITY_CHECK_ORDER: &[Check] = &[
 /// `CI_JOB_JWT` (no aud, and an iss without https://) gets the attested "Missing a required claim: aud".
 pub const REQUIRED_CLAIMS: &[&str] = &["aud", "sub", "iss", "exp"];
 
+/// Whether a `RoleArn` whose path differs from the role's (`role/other/path/name` for a role at
+/// `/`) is refused. AWS does not document whether it checks the path; fedlab requires the ARN to
+/// be the role's ARN. A name that differs in letter case is always refused: role names are case
+/// sensitive in ARNs, as the IAM User Guide's "Troubleshooting IAM roles" page says.
+pub const ROLE_ARN_PATH_MUST_MATCH: bool = true;
+
 /// Grace after `exp` before a token counts as expired: the IAM User Guide's five-minute window
 /// for clock skew (301 s late is expired, 299 s late is accepted).
 pub const EXPIRY_LEEWAY_SECS: i64 = 300;

@@ -118,7 +118,9 @@ impl<'a> Run<'a> {
     }
 
     /// A missing role is AccessDenied, before the token is even parsed: AWS's own SDK tests send
-    /// the literal token "token" to a missing role and get AccessDenied.
+    /// the literal token "token" to a missing role and get AccessDenied. An ARN that names a role
+    /// only approximately (another path, another letter case) answers the same, so the answer
+    /// does not reveal which roles exist; the log says which part differed.
     fn role(&mut self) -> Result<Arc<Role>, AwsError> {
         if let Some(role) = &self.role {
             return Ok(Arc::clone(role));
@@ -133,6 +135,9 @@ impl<'a> Run<'a> {
         let Some(role) = found else {
             return self.deny(format!("role {} does not exist", request.role_arn));
         };
+        if let Some(mismatch) = arn.mismatch(&role) {
+            return self.deny(mismatch);
+        }
         self.role = Some(Arc::clone(&role));
         Ok(role)
     }

@@ -2,7 +2,9 @@
 //! `botocore/data/sts/2011-06-15/service-2.json`) and the role ARN they name.
 
 use crate::errors::AwsError;
+use crate::iam::Role;
 use crate::query::Params;
+use crate::unknowns;
 use crate::validation::{self, Checker, Pattern, StringRule};
 
 /// The session length when `DurationSeconds` is absent (the API reference's default).
@@ -42,10 +44,13 @@ pub(super) fn validate(params: &Params) -> Result<Validated<'_>, AwsError> {
     })
 }
 
-/// `arn:<partition>:iam::<12 digits>:role/<path…/>name`: the account and the role name.
+/// `arn:<partition>:iam::<12 digits>:role/<path…/>name`, split into its parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct RoleArn<'a> {
+    pub(super) partition: &'a str,
     pub(super) account: &'a str,
+    /// `/` or `/a/b/`, the way IAM writes role paths.
+    pub(super) path: &'a str,
     pub(super) name: &'a str,
 }
 
@@ -73,12 +78,49 @@ impl<'a> RoleArn<'a> {
         }
         // "role/a/b/name": the path is everything from the slash after "role" to the last slash.
         let path_and_name = resource.strip_prefix("role").ok_or_else(invalid)?;
-        let (_path, name) = path_and_name
+        let (path, name) = path_and_name
             .rfind('/')
             .map(|at| (&path_and_name[..=at], &path_and_name[at + 1..]))
             .filter(|(path, name)| path.starts_with('/') && !name.is_empty())
             .ok_or_else(invalid)?;
-        Ok(Self { account, name })
+        Ok(Self {
+            partition,
+            account,
+            path,
+            name,
+        })
+    }
+
+    /// How this ARN differs from `role`'s own ARN, in words, or `None` when it names the role
+    /// exactly (or differs only where `unknowns` allows).
+    pub(super) fn mismatch(&self, role: &Role) -> Option<String> {
+        let own = RoleArn::parse(&role.arn).ok()?;
+        let mut differences = Vec::new();
+        if self.partition != own.partition {
+            differences.push(format!(
+                "the partition {} is not the role's partition {}",
+                self.partition, own.partition
+            ));
+        }
+        if unknowns::ROLE_ARN_PATH_MUST_MATCH && self.path != own.path {
+            differences.push(format!(
+                "the path {} is not the role's path {}",
+                self.path, own.path
+            ));
+        }
+        if self.name != own.name {
+            differences.push(format!(
+                "the name {} differs from the role's name {} in letter case, and role names are case sensitive",
+                self.name, own.name
+            ));
+        }
+        (!differences.is_empty()).then(|| {
+            format!(
+                "RoleArn does not name role {} exactly: {}",
+                role.arn,
+                differences.join("; ")
+            )
+        })
     }
 }
 

@@ -151,14 +151,56 @@ fn the_default_order_lists_every_check_once() {
     }
 }
 
+#[tokio::test]
+async fn a_role_arn_with_another_path_or_letter_case_is_refused_like_a_missing_role() {
+    let sts = account();
+    let good = token(&serde_json::json!({
+        "aud": "sts.amazonaws.com", "sub": "s", "iss": ISSUER, "exp": NOW + 60
+    }));
+    for (arn, says) in [
+        (
+            "arn:aws:iam::123456789012:role/wrong/path/gitlab-ci",
+            "the path /wrong/path/ is not the role's path /",
+        ),
+        (
+            "arn:aws:iam::123456789012:role/GITLAB-CI",
+            "the name GITLAB-CI differs from the role's name gitlab-ci in letter case",
+        ),
+        (
+            "arn:aws-cn:iam::123456789012:role/gitlab-ci",
+            "the partition aws-cn is not the role's partition aws",
+        ),
+    ] {
+        let outcome = assume(
+            &sts,
+            &params(arn, &good),
+            unknowns::WEB_IDENTITY_CHECK_ORDER,
+        )
+        .await;
+        assert_eq!(
+            outcome.result,
+            Err(AwsError::WebIdentityAccessDenied),
+            "{arn}"
+        );
+        let detail = outcome.facts.detail.unwrap_or_default();
+        assert!(detail.contains(says), "{arn}: {detail}");
+    }
+}
+
 #[test]
 fn role_arns_parse_with_paths() {
     assert_eq!(
         RoleArn::parse("arn:aws:iam::123456789012:role/a/b/MyRole"),
         Ok(RoleArn {
+            partition: "aws",
             account: "123456789012",
+            path: "/a/b/",
             name: "MyRole"
         })
+    );
+    assert_eq!(
+        RoleArn::parse("arn:aws:iam::123456789012:role/MyRole").map(|arn| arn.path),
+        Ok("/")
     );
     for bad in [
         "xxxxxxxxxxxxxxxxxxxx",
