@@ -9,6 +9,7 @@
 
 use axum::http::StatusCode;
 
+use crate::ids::RandomUnavailable;
 use crate::validation::{
     Constraint, MalformedInteger, Pattern, Violation, ViolationValue, Violations,
 };
@@ -66,6 +67,8 @@ pub(crate) enum AwsError {
     /// `empty` is AWS's one worded case ("missing value for decimal type").
     #[error("malformed input")]
     MalformedInput { empty: bool },
+    #[error("internal failure")]
+    InternalFailure,
 
     // --- parameter validation ---------------------------------------------------------------
     #[error("validation failed")]
@@ -155,12 +158,19 @@ impl From<MalformedInteger> for AwsError {
     }
 }
 
+impl From<RandomUnavailable> for AwsError {
+    fn from(RandomUnavailable: RandomUnavailable) -> Self {
+        Self::InternalFailure
+    }
+}
+
 impl AwsError {
     /// The `<Code>` element.
     pub(crate) fn code(&self) -> &'static str {
         match self {
             Self::InvalidAction { .. } => "InvalidAction",
             Self::MalformedInput { .. } => "MalformedInput",
+            Self::InternalFailure => "InternalFailure",
             Self::Validation(_) | Self::DurationExceedsMaxSession | Self::InvalidRoleArn { .. } => {
                 "ValidationError"
             }
@@ -194,6 +204,7 @@ impl AwsError {
 
     pub(crate) fn status(&self) -> StatusCode {
         match self {
+            Self::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
             Self::WebIdentityAccessDenied
             | Self::IamAccessDenied { .. }
             | Self::MissingAuthenticationToken
@@ -219,9 +230,12 @@ impl AwsError {
         }
     }
 
-    /// `<Type>`: every modelled STS and IAM error here is the caller's fault.
+    /// `<Type>`: `Receiver` for a server-side failure, `Sender` for everything the caller caused.
     pub(crate) fn fault_type(&self) -> &'static str {
-        "Sender"
+        match self {
+            Self::InternalFailure => "Receiver",
+            _ => "Sender",
+        }
     }
 
     /// The `<Message>` element; `None` means AWS sends no `<Message>` at all.
@@ -233,6 +247,7 @@ impl AwsError {
             ),
             Self::MalformedInput { empty: true } => "missing value for decimal type".to_owned(),
             Self::MalformedInput { empty: false } => return None,
+            Self::InternalFailure => "The request processing has failed because of an unknown error, exception or failure.".to_owned(),
             Self::Validation(violations) => validation_message(violations),
             Self::DurationExceedsMaxSession => {
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
@@ -314,6 +329,7 @@ impl AwsError {
             | Self::ProviderAlreadyExists { .. }
             | Self::TrustPolicyTooLarge { .. }
             | Self::MalformedPolicyDocument(_) => Confidence::Attested,
+            Self::InternalFailure => Confidence::Model,
             Self::MissingClaim { .. }
             | Self::MissingAuthenticationToken
             | Self::SignatureNotYetCurrent { .. }

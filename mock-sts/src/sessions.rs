@@ -6,7 +6,7 @@ use std::sync::{PoisonError, RwLock};
 
 use time::OffsetDateTime;
 
-use crate::ids;
+use crate::ids::{self, RandomUnavailable};
 
 #[derive(Clone)]
 pub(crate) struct Session {
@@ -58,8 +58,8 @@ impl fmt::Debug for Sessions {
 }
 
 impl Sessions {
-    /// New credentials for `grant`.
-    pub(crate) fn issue(&self, grant: Grant<'_>) -> Session {
+    /// New credentials for `grant`; fails only when the random source does.
+    pub(crate) fn issue(&self, grant: Grant<'_>) -> Result<Session, RandomUnavailable> {
         let Grant {
             account,
             role_name,
@@ -68,9 +68,9 @@ impl Sessions {
             expiration,
         } = grant;
         let session = Session {
-            access_key_id: ids::session_access_key_id(),
-            secret_access_key: ids::secret_access_key(),
-            session_token: ids::session_token(),
+            access_key_id: ids::session_access_key_id()?,
+            secret_access_key: ids::secret_access_key()?,
+            session_token: ids::session_token()?,
             role_id: role_id.to_owned(),
             role_session_name: role_session_name.to_owned(),
             assumed_role_arn: format!(
@@ -82,7 +82,7 @@ impl Sessions {
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(session.access_key_id.clone(), session.clone());
-        session
+        Ok(session)
     }
 
     pub(crate) fn get(&self, access_key_id: &str) -> Option<Session> {

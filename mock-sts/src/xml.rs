@@ -145,6 +145,15 @@ mod tests {
     }
 
     #[test]
+    fn an_internal_failure_renders_as_a_receiver_fault_in_the_service_namespace() {
+        let body = error(&AwsError::InternalFailure, Service::Iam, "r");
+        assert_eq!(
+            body,
+            "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n  <Error>\n    <Type>Receiver</Type>\n    <Code>InternalFailure</Code>\n    <Message>The request processing has failed because of an unknown error, exception or failure.</Message>\n  </Error>\n  <RequestId>r</RequestId>\n</ErrorResponse>\n"
+        );
+    }
+
+    #[test]
     fn an_unknown_action_answers_in_the_aws_fault_namespace() {
         let err = AwsError::InvalidAction {
             action: "NoSuchAction".into(),

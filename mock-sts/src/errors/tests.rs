@@ -95,6 +95,33 @@ fn malformed_integers_have_a_message_only_when_empty() {
 }
 
 #[test]
+fn a_failed_random_source_is_an_internal_failure_from_the_receiver() {
+    let err = AwsError::from(RandomUnavailable);
+    assert_eq!(err.code(), "InternalFailure");
+    assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(err.fault_type(), "Receiver");
+    assert_eq!(err.namespace(STS_NAMESPACE), STS_NAMESPACE);
+    assert_eq!(err.confidence(), Confidence::Model);
+    assert_eq!(
+        err.message().as_deref(),
+        Some(
+            "The request processing has failed because of an unknown error, exception or failure."
+        )
+    );
+}
+
+#[test]
+fn every_other_error_is_the_senders_fault() {
+    for err in [
+        AwsError::WebIdentityAccessDenied,
+        AwsError::NotAJwt,
+        AwsError::InvalidInput(InvalidInput::ProviderUrlHasPort),
+    ] {
+        assert_eq!(err.fault_type(), "Sender", "{err:?}");
+    }
+}
+
+#[test]
 fn a_provider_url_with_a_port_is_refused_with_a_chosen_message() {
     let err = AwsError::InvalidInput(InvalidInput::ProviderUrlHasPort);
     assert_eq!(

@@ -141,7 +141,7 @@ pub(crate) fn create_role(
         arn: format!("arn:aws:iam::{account}:role{path}{name}"),
         name,
         path,
-        role_id: ids::role_id(),
+        role_id: ids::role_id()?,
         trust_policy_text: document,
         trust_policy,
         max_session_duration: max_session_duration.unwrap_or(3600),

@@ -117,10 +117,8 @@ impl<'a> Run<'a> {
         Ok(request)
     }
 
-    /// A missing role is AccessDenied, before the token is even parsed: AWS's own SDK tests send
-    /// the literal token "token" to a missing role and get AccessDenied. An ARN that names a role
-    /// only approximately (another path, another letter case) answers the same, so the answer
-    /// does not reveal which roles exist; the log says which part differed.
+    /// A missing role is AccessDenied, and so is an ARN that names a role only approximately
+    /// (another path, another letter case): the answer must not reveal which roles exist.
     fn role(&mut self) -> Result<Arc<Role>, AwsError> {
         if let Some(role) = &self.role {
             return Ok(Arc::clone(role));
@@ -315,13 +313,20 @@ impl<'a> Run<'a> {
         let duration = request.duration.unwrap_or(DEFAULT_DURATION_SECS);
         let expiration =
             self.now.replace_nanosecond(0).unwrap_or(self.now) + Duration::seconds(duration);
-        let session = self.sts.sessions.issue(Grant {
+        let issued = self.sts.sessions.issue(Grant {
             account: &self.sts.config.account_id,
             role_name: &role.name,
             role_id: &role.role_id,
             role_session_name: request.session_name,
             expiration,
         });
+        let session = match issued {
+            Ok(session) => session,
+            Err(err) => {
+                self.facts.detail = Some(err.to_string());
+                return Err(err.into());
+            }
+        };
         self.facts.issued_access_key_id = Some(session.access_key_id.clone());
         self.facts.detail = self.allowed_by.take();
         Ok(answer::success_xml(
