@@ -86,6 +86,12 @@ pub const REQUIRED_CLAIMS: &[&str] = &["aud", "sub", "iss", "exp"];
 /// sensitive in ARNs, as the IAM User Guide's "Troubleshooting IAM roles" page says.
 pub const ROLE_ARN_PATH_MUST_MATCH: bool = true;
 
+/// Whether ASCII whitespace around `WebIdentityToken` is dropped before the token is decoded
+/// (after the parameter checks, which see the raw value). Token files written with `echo` end in a
+/// newline, SDKs send the file verbatim, and AWS decodes such tokens, so fedlab accepts them too.
+/// Whitespace inside the token is never dropped.
+pub const TRIM_TOKEN_WHITESPACE: bool = true;
+
 /// Grace after `exp` before a token counts as expired: the IAM User Guide's five-minute window
 /// for clock skew (301 s late is expired, 299 s late is accepted).
 pub const EXPIRY_LEEWAY_SECS: i64 = 300;

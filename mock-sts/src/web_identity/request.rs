@@ -15,6 +15,7 @@ pub(super) const DEFAULT_DURATION_SECS: i64 = 3600;
 pub(super) struct Validated<'a> {
     pub(super) role_arn: &'a str,
     pub(super) session_name: &'a str,
+    /// With surrounding whitespace dropped when `unknowns::TRIM_TOKEN_WHITESPACE` says so.
     pub(super) token: &'a str,
     pub(super) duration: Option<i64>,
 }
@@ -36,10 +37,15 @@ pub(super) fn validate(params: &Params) -> Result<Validated<'_>, AwsError> {
         checker.range("durationSeconds", duration, 900, 43200);
     }
     checker.finish()?;
+    let token = token.unwrap_or_default();
     Ok(Validated {
         role_arn: role_arn.unwrap_or_default(),
         session_name: session_name.unwrap_or_default(),
-        token: token.unwrap_or_default(),
+        token: if unknowns::TRIM_TOKEN_WHITESPACE {
+            token.trim_ascii()
+        } else {
+            token
+        },
         duration,
     })
 }

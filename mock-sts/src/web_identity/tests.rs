@@ -18,7 +18,7 @@ use crate::query::Params;
 use crate::state::Sts;
 use crate::unknowns::{self, Check};
 use crate::web_identity::pipeline;
-use crate::web_identity::request::RoleArn;
+use crate::web_identity::request::{self, RoleArn};
 
 const NOW: i64 = 1_700_000_000;
 const ISSUER: &str = "https://gitlab.example.com";
@@ -211,4 +211,24 @@ fn role_arns_parse_with_paths() {
     ] {
         assert!(RoleArn::parse(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn whitespace_around_the_token_is_dropped_after_validation_and_inside_it_is_kept() {
+    let validated = |token: &str| {
+        let params = params(ROLE_ARN, token);
+        request::validate(&params).map(|v| v.token.to_owned())
+    };
+    assert_eq!(
+        validated("a.b.c\n").as_deref(),
+        Ok(if unknowns::TRIM_TOKEN_WHITESPACE {
+            "a.b.c"
+        } else {
+            "a.b.c\n"
+        })
+    );
+    assert!(validated(" a.b .c ").is_ok_and(|token| token.contains("b .c")));
+    // The length constraint sees the raw value, spaces included.
+    assert!(matches!(validated("   "), Err(AwsError::Validation(_))));
+    assert!(validated("  a  ").is_ok());
 }
