@@ -54,96 +54,91 @@ pub(crate) enum InvalidInput {
     TooManyThumbprints,
 }
 
-/// Every error mock-sts can answer with.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Every error mock-sts can answer with. It is an AWS answer, rendered by the methods below, not a
+/// Rust failure that propagates, so it has no `Display` of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AwsError {
     // --- protocol -------------------------------------------------------------------------
     /// `version` is `None` when the request carried no `Version` parameter.
-    #[error("unknown action")]
     InvalidAction {
         action: String,
         version: Option<String>,
     },
     /// `empty` is AWS's one worded case ("missing value for decimal type").
-    #[error("malformed input")]
-    MalformedInput { empty: bool },
-    #[error("internal failure")]
+    MalformedInput {
+        empty: bool,
+    },
     InternalFailure,
 
     // --- parameter validation ---------------------------------------------------------------
-    #[error("validation failed")]
     Validation(Vec<Violation>),
-    #[error("duration exceeds the role's MaxSessionDuration")]
     DurationExceedsMaxSession,
-    #[error("role ARN is not an ARN")]
-    InvalidRoleArn { value: String },
+    InvalidRoleArn {
+        value: String,
+    },
 
     // --- AssumeRoleWithWebIdentity ----------------------------------------------------------
-    #[error("token is missing claim {claim}")]
-    MissingClaim { claim: &'static str },
-    #[error("verification key could not be retrieved")]
+    MissingClaim {
+        claim: &'static str,
+    },
     VerificationKeyUnavailable,
-    #[error("token audience not in the provider's client ID list")]
     IncorrectAudience,
-    #[error("no OIDC provider for issuer")]
-    NoOpenIdConnectProvider { issuer: String },
-    #[error("issuer certificate does not match the provider thumbprints")]
+    NoOpenIdConnectProvider {
+        issuer: String,
+    },
     ThumbprintMismatch,
-    #[error("token is not a JWT")]
     NotAJwt,
-    #[error("token signature does not verify")]
     InvalidSignature,
-    #[error("token is not valid yet")]
     TokenNotYetValid,
-    #[error("token timestamp is not an integer")]
     InvalidTimestamp,
-    #[error("token expired")]
-    TokenExpired { now: i64, exp: i64 },
-    #[error("trust policy does not allow the call")]
+    TokenExpired {
+        now: i64,
+        exp: i64,
+    },
     WebIdentityAccessDenied,
 
     // --- signed calls ------------------------------------------------------------------------
-    #[error("request is not signed")]
     MissingAuthenticationToken,
-    #[error("unknown access key or session token")]
     InvalidClientTokenId,
-    #[error("signature mismatch")]
     SignatureDoesNotMatch,
-    #[error("signature expired")]
     SignatureExpired {
         amz_date: String,
         window_start: String,
         now: String,
     },
-    #[error("signature from the future")]
     SignatureNotYetCurrent {
         amz_date: String,
         window_end: String,
         now: String,
     },
-    #[error("session expired")]
     ExpiredSessionToken,
     /// A caller without IAM permissions (role permission policies are not modelled yet).
-    #[error("caller may not call IAM")]
-    IamAccessDenied { caller_arn: String, action: String },
-    #[error("credential scoped to the wrong service")]
-    WrongService { expected: &'static str },
+    IamAccessDenied {
+        caller_arn: String,
+        action: String,
+    },
+    WrongService {
+        expected: &'static str,
+    },
 
     // --- IAM ---------------------------------------------------------------------------------
-    #[error("malformed policy document")]
     MalformedPolicyDocument(MalformedPolicy),
-    #[error("OIDC provider already exists")]
-    ProviderAlreadyExists { url: String },
-    #[error("role already exists")]
-    RoleAlreadyExists { name: String },
-    #[error("no such role")]
-    NoSuchRole { name: String },
-    #[error("no such OIDC provider")]
-    NoSuchProvider { arn: String },
-    #[error("invalid input")]
+    ProviderAlreadyExists {
+        url: String,
+    },
+    RoleAlreadyExists {
+        name: String,
+    },
+    NoSuchRole {
+        name: String,
+    },
+    NoSuchProvider {
+        arn: String,
+    },
     InvalidInput(InvalidInput),
-    #[error("trust policy too large")]
-    TrustPolicyTooLarge { limit: usize },
+    TrustPolicyTooLarge {
+        limit: usize,
+    },
 }
 
 impl From<Violations> for AwsError {

@@ -17,7 +17,8 @@
 //! Choices the sources leave open are marked `[I]` (inferred) or `[?]` (unknown) in the doc comment where they
 //! are made.
 //!
-//! Layout: `document` (the model, conditions included), `parse` (grammar and validation phases), `trust`
+//! Layout: `document` (the model, conditions included), `parse` (validation phases), `grammar` (the
+//! JSON shape of each element), `trust`
 //! (trust-policy rules), `operator` (operator names), `condition` (deciding one condition), `variables`
 //! (`${...}`), `wildcard` (globs), `scalar` (numbers, dates, IPs), `context` (the request), `evaluate`
 //! (decision), `trace` (the why).
@@ -27,6 +28,7 @@ mod context;
 mod document;
 mod error;
 mod evaluate;
+mod grammar;
 mod json;
 mod operator;
 mod parse;
