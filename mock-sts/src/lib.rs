@@ -29,6 +29,7 @@ mod query;
 // Public for the path fedlab already uses (`request_log::LogEntry`); re-exported at the root.
 pub mod request_log;
 mod respond;
+mod routes;
 mod running;
 mod server;
 mod service;
@@ -41,10 +42,7 @@ mod validation;
 mod web_identity;
 mod xml;
 
-use std::sync::Arc;
-
 use axum::Router;
-use axum::routing::any;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
@@ -60,13 +58,5 @@ use crate::state::Sts;
 
 /// Builds the router. `config.listen` only matters to [`spawn`].
 pub fn app(config: Config) -> Result<Router, Error> {
-    Ok(router(Sts::build(config)?))
-}
-
-/// The admin routes, and everything else to the Query-protocol front end.
-fn router(state: Arc<Sts>) -> Router {
-    Router::new()
-        .merge(admin::routes())
-        .fallback(any(server::handle))
-        .with_state(state)
+    Ok(routes::router(Sts::build(config)?))
 }

@@ -10,6 +10,7 @@ use tokio::sync::{oneshot, watch};
 use crate::config::Config;
 use crate::error::Error;
 use crate::request_log::LogEntry;
+use crate::routes;
 use crate::state::Sts;
 
 /// The one JSON line the `mock-sts` binary prints on stdout when it is ready.
@@ -90,7 +91,7 @@ pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
         admin_access_key_id: config.admin_access_key_id.clone(),
     };
     let state = Sts::build(config)?;
-    let router = crate::router(Arc::clone(&state));
+    let router = routes::router(Arc::clone(&state));
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
         let served = axum::serve(listener, router)
