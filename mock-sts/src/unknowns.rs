@@ -115,7 +115,8 @@ pub const UNKNOWN_KID_REFETCH_INTERVAL: Duration = Duration::from_secs(5);
 /// "Couldn't retrieve verification key" because it happens during key retrieval.
 pub const REQUIRE_DISCOVERY_ISSUER_MATCH: bool = true;
 
-/// Signature algorithms accepted (AWS docs list these six); anything else is an invalid signature.
+/// Signature algorithms accepted: the RSA PKCS#1 and ECDSA families. No AWS page lists them; HMAC
+/// and `none` cannot work with an issuer's public keys. Anything else is an invalid signature.
 pub const ALLOWED_ALGORITHMS: &[&str] = &["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 
 /// In thumbprint mode (issuer certificate not from a trusted CA) fedlab still requires the chain to

@@ -6,8 +6,11 @@
 //! signature. Key derivation and the final HMAC come from `aws-sigv4`, so only the
 //! canonicalisation lives here.
 //!
-//! Canonicalisation follows what the signers used by the conformance clients do (botocore
-//! `SigV4Auth` / `SigV4QueryAuth` and aws-sigv4 with default settings), i.e. the non-S3 rules:
+//! Canonicalisation follows what the signers used by the conformance clients do (boto/botocore,
+//! `botocore/auth.py`, `SigV4Auth` / `SigV4QueryAuth`, and aws-sigv4 with default settings), as
+//! the AWS page "Create a signed AWS API request" describes them
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html>),
+//! i.e. the non-S3 rules:
 //! dot segments and empty segments are removed from the path, which is then percent-encoded a
 //! second time; the query is form-decoded (`+` is a space) and re-encoded.
 //!
