@@ -111,6 +111,16 @@ pub const KEY_CACHE_TTL: Duration = Duration::from_secs(60);
 /// A token whose `kid` is not in the cached JWKS triggers one refetch, at most this often.
 pub const UNKNOWN_KID_REFETCH_INTERVAL: Duration = Duration::from_secs(5);
 
+/// Whether a token without `kid` needs a JWKS of exactly one key. AWS does not say how it picks a
+/// key without a `kid`; fedlab refuses to guess among several ("Couldn't retrieve verification
+/// key") rather than try the first.
+pub const KIDLESS_TOKEN_NEEDS_SINGLE_KEY: bool = true;
+
+/// Whether a JWK that declares an `alg` may only verify tokens of that `alg`, as RFC 8725
+/// ("JSON Web Token Best Current Practices") advises. AWS does not document it; a mismatch fails as
+/// an invalid signature.
+pub const JWK_ALG_MUST_MATCH_TOKEN: bool = true;
+
 /// The discovery document's `issuer` must equal the token's `iss`; a mismatch is reported as
 /// "Couldn't retrieve verification key" because it happens during key retrieval.
 pub const REQUIRE_DISCOVERY_ISSUER_MATCH: bool = true;
