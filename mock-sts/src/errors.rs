@@ -56,89 +56,54 @@ pub(crate) enum InvalidInput {
 
 /// Every error mock-sts can answer with. It is an AWS answer, rendered by the methods below, not a
 /// Rust failure that propagates, so it has no `Display` of its own.
+// Unformatted so that each variant stays one line of the table.
+#[rustfmt::skip]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AwsError {
     // --- protocol -------------------------------------------------------------------------
     /// `version` is `None` when the request carried no `Version` parameter.
-    InvalidAction {
-        action: String,
-        version: Option<String>,
-    },
+    InvalidAction { action: String, version: Option<String> },
     /// `empty` is AWS's one worded case ("missing value for decimal type").
-    MalformedInput {
-        empty: bool,
-    },
+    MalformedInput { empty: bool },
     InternalFailure,
 
     // --- parameter validation ---------------------------------------------------------------
     Validation(Vec<Violation>),
     DurationExceedsMaxSession,
-    InvalidRoleArn {
-        value: String,
-    },
+    InvalidRoleArn { value: String },
 
     // --- AssumeRoleWithWebIdentity ----------------------------------------------------------
-    MissingClaim {
-        claim: &'static str,
-    },
+    MissingClaim { claim: &'static str },
     VerificationKeyUnavailable,
     IncorrectAudience,
-    NoOpenIdConnectProvider {
-        issuer: String,
-    },
+    NoOpenIdConnectProvider { issuer: String },
     ThumbprintMismatch,
     NotAJwt,
     InvalidSignature,
     TokenNotYetValid,
     InvalidTimestamp,
-    TokenExpired {
-        now: i64,
-        exp: i64,
-    },
+    TokenExpired { now: i64, exp: i64 },
     WebIdentityAccessDenied,
 
     // --- signed calls ------------------------------------------------------------------------
     MissingAuthenticationToken,
     InvalidClientTokenId,
     SignatureDoesNotMatch,
-    SignatureExpired {
-        amz_date: String,
-        window_start: String,
-        now: String,
-    },
-    SignatureNotYetCurrent {
-        amz_date: String,
-        window_end: String,
-        now: String,
-    },
+    SignatureExpired { amz_date: String, window_start: String, now: String },
+    SignatureNotYetCurrent { amz_date: String, window_end: String, now: String },
     ExpiredSessionToken,
     /// A caller without IAM permissions (role permission policies are not modelled yet).
-    IamAccessDenied {
-        caller_arn: String,
-        action: String,
-    },
-    WrongService {
-        expected: &'static str,
-    },
+    IamAccessDenied { caller_arn: String, action: String },
+    WrongService { expected: &'static str },
 
     // --- IAM ---------------------------------------------------------------------------------
     MalformedPolicyDocument(MalformedPolicy),
-    ProviderAlreadyExists {
-        url: String,
-    },
-    RoleAlreadyExists {
-        name: String,
-    },
-    NoSuchRole {
-        name: String,
-    },
-    NoSuchProvider {
-        arn: String,
-    },
+    ProviderAlreadyExists { url: String },
+    RoleAlreadyExists { name: String },
+    NoSuchRole { name: String },
+    NoSuchProvider { arn: String },
     InvalidInput(InvalidInput),
-    TrustPolicyTooLarge {
-        limit: usize,
-    },
+    TrustPolicyTooLarge { limit: usize },
 }
 
 impl From<Violations> for AwsError {
