@@ -4,10 +4,12 @@ use std::fmt::Debug;
 
 use time::OffsetDateTime;
 
+/// Where mock-sts reads "now": token expiry, SigV4 clock skew, credential expiration, log times.
 pub trait Clock: Send + Sync + Debug {
     fn now(&self) -> OffsetDateTime;
 }
 
+/// The machine's clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 

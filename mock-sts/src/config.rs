@@ -1,5 +1,6 @@
 //! How a mock-sts instance is set up.
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -7,12 +8,14 @@ use crate::clock::{Clock, SystemClock};
 
 /// The account every fedlab environment lives in unless told otherwise.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+/// The region mock-sts reports and puts into `aws:RequestedRegion`.
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// AWS's documentation example keys: obviously fake, and what the aws CLI docs show.
 pub const DEFAULT_ADMIN_ACCESS_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 pub const DEFAULT_ADMIN_SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-#[derive(Debug, Clone)]
+/// Everything a mock-sts needs to start. `Config::new` fills in the defaults above.
+#[derive(Clone)]
 pub struct Config {
     pub listen: SocketAddr,
     pub account_id: String,
@@ -29,6 +32,7 @@ pub struct Config {
 }
 
 impl Config {
+    /// The defaults, listening on `listen`.
     pub fn new(listen: SocketAddr) -> Self {
         Self {
             listen,
@@ -40,5 +44,21 @@ impl Config {
             clock: Arc::new(SystemClock),
             request_log_capacity: 10_000,
         }
+    }
+}
+
+// Hand-written so the admin secret never reaches a log line through `{:?}`.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("account_id", &self.account_id)
+            .field("region", &self.region)
+            .field("admin_access_key_id", &self.admin_access_key_id)
+            .field("admin_secret_access_key", &"<redacted>")
+            .field("trust_ca_pems", &self.trust_ca_pems.len())
+            .field("clock", &self.clock)
+            .field("request_log_capacity", &self.request_log_capacity)
+            .finish()
     }
 }

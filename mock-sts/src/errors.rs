@@ -1,15 +1,23 @@
-//! The one table of AWS error codes, HTTP statuses and messages.
+//! The one table of AWS error codes, HTTP statuses, fault types, namespaces and messages.
 //!
-//! Every wire string mock-sts can answer with is spelled here and nowhere else. Each entry
-//! carries the confidence of its source (attested AWS bytes, AWS model or docs, inferred, or
-//! chosen), so fedlab can tell users which answers are AWS's and which are fedlab's strict
-//! choice for an item AWS never showed.
-
-use std::fmt;
+//! Every wire string mock-sts can answer with is spelled here and nowhere else, down to the
+//! fragments of a `ValidationError` (constraint wording and the model patterns as AWS prints
+//! them). Each entry carries the confidence of its source (attested AWS bytes, AWS model or docs,
+//! inferred, or chosen), so fedlab can tell users which answers are AWS's and which are fedlab's
+//! strict choice for a case AWS never showed. `docs/aws-behaviour.md` lists the public source of
+//! each message.
 
 use axum::http::StatusCode;
 
-/// How sure we are that AWS answers with exactly these bytes.
+use crate::ids::RandomUnavailable;
+use crate::validation::{
+    Constraint, MalformedInteger, Pattern, Violation, ViolationValue, Violations,
+};
+
+#[cfg(test)]
+mod tests;
+
+/// How sure fedlab is that AWS answers with exactly these bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
@@ -19,85 +27,16 @@ pub enum Confidence {
     Model,
     /// Follows from other facts; no verbatim example found.
     Inferred,
-    /// Unknown: fedlab's strict choice, see `unknowns.rs`.
+    /// Unknown: fedlab's strict choice, see the `unknowns` module.
     Chosen,
 }
 
-/// Which XML namespace the `<ErrorResponse>` uses.
+/// Protocol-level errors (an unknown action) answer in this namespace instead of the service's.
+const AWS_FAULT_NAMESPACE: &str = "http://webservices.amazon.com/AWSFault/2005-15-09";
+
+/// Why a trust policy document was refused at IAM write time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// The namespace of the service that owns the action (STS or IAM).
-    Service,
-    /// Protocol-level errors use `http://webservices.amazon.com/AWSFault/2005-15-09`.
-    AwsFault,
-}
-
-/// One broken model constraint inside a `ValidationError`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// lowerCamelCase member name, e.g. `roleSessionName`.
-    pub member: &'static str,
-    /// `None` renders `Value null`; sensitive members render `Value at`.
-    pub value: ViolationValue,
-    pub constraint: Constraint,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ViolationValue {
-    Null,
-    Sensitive,
-    Shown(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Constraint {
-    NotNull,
-    Pattern(&'static str),
-    MinLength(usize),
-    MaxLength(usize),
-    MinValue(i64),
-    MaxValue(i64),
-    MaxItems(usize),
-}
-
-impl fmt::Display for Constraint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotNull => f.write_str("Member must not be null"),
-            Self::Pattern(p) => write!(f, "Member must satisfy regular expression pattern: {p}"),
-            Self::MinLength(n) => write!(f, "Member must have length greater than or equal to {n}"),
-            Self::MaxLength(n) => write!(f, "Member must have length less than or equal to {n}"),
-            Self::MinValue(n) => write!(f, "Member must have value greater than or equal to {n}"),
-            Self::MaxValue(n) => write!(f, "Member must have value less than or equal to {n}"),
-            Self::MaxItems(n) => write!(f, "Member must have length less than or equal to {n}"),
-        }
-    }
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            ViolationValue::Null => write!(f, "Value null at '{}'", self.member)?,
-            ViolationValue::Sensitive => write!(f, "Value at '{}'", self.member)?,
-            ViolationValue::Shown(v) => write!(f, "Value '{v}' at '{}'", self.member)?,
-        }
-        write!(f, " failed to satisfy constraint: {}", self.constraint)
-    }
-}
-
-/// Model patterns, spelled as AWS prints them inside ValidationError messages.
-pub mod patterns {
-    pub const ARN: &str =
-        r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+";
-    pub const ROLE_SESSION_NAME: &str = r"[\w+=,.@-]*";
-    pub const SESSION_POLICY: &str = r"[\u0009\u000A\u000D\u0020-\u00FF]+";
-    pub const ROLE_NAME: &str = r"[\w+=,.@-]+";
-    pub const PATH: &str = r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)";
-}
-
-/// Why a trust or permission policy document was refused at IAM write time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MalformedPolicy {
+pub(crate) enum MalformedPolicy {
     InvalidJson,
     Syntax,
     LegacyParsing,
@@ -106,108 +45,92 @@ pub enum MalformedPolicy {
     FederatedPrincipal,
 }
 
-/// Every error mock-sts can answer with.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AwsError {
+/// IAM `InvalidInput` reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum InvalidInput {
+    ProviderUrlNotHttps,
+    ProviderUrlHasQuery,
+    ProviderUrlHasPort,
+    TooManyThumbprints,
+}
+
+/// Every error mock-sts can answer with. It is an AWS answer, rendered by the methods below, not a
+/// Rust failure that propagates, so it has no `Display` of its own.
+// Unformatted so that each variant stays one line of the table.
+#[rustfmt::skip]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AwsError {
     // --- protocol -------------------------------------------------------------------------
-    #[error("unknown action {action} for version {version}")]
-    InvalidAction { action: String, version: String },
-    /// `empty` is AWS's one worded case ("missing value for decimal type"); other bad numbers have no message.
-    #[error("malformed input")]
+    /// `version` is `None` when the request carried no `Version` parameter.
+    InvalidAction { action: String, version: Option<String> },
+    /// `empty` is AWS's one worded case ("missing value for decimal type").
     MalformedInput { empty: bool },
+    InternalFailure,
 
     // --- parameter validation ---------------------------------------------------------------
-    #[error("validation failed")]
     Validation(Vec<Violation>),
-    #[error("duration exceeds the role's MaxSessionDuration")]
     DurationExceedsMaxSession,
-    #[error("role ARN is not an ARN")]
     InvalidRoleArn { value: String },
 
     // --- AssumeRoleWithWebIdentity ----------------------------------------------------------
-    #[error("token is missing claim {claim}")]
     MissingClaim { claim: &'static str },
-    #[error("verification key could not be retrieved")]
     VerificationKeyUnavailable,
-    #[error("token audience not in the provider's client ID list")]
     IncorrectAudience,
-    #[error("no OIDC provider for issuer")]
     NoOpenIdConnectProvider { issuer: String },
-    #[error("issuer certificate does not match the provider thumbprints")]
     ThumbprintMismatch,
-    #[error("token is not a JWT")]
     NotAJwt,
-    #[error("token signature does not verify")]
     InvalidSignature,
-    #[error("token is not valid yet")]
     TokenNotYetValid,
-    #[error("token timestamp is not an integer")]
     InvalidTimestamp,
-    #[error("token expired")]
     TokenExpired { now: i64, exp: i64 },
-    #[error("trust policy does not allow the call")]
     WebIdentityAccessDenied,
 
     // --- signed calls ------------------------------------------------------------------------
-    #[error("request is not signed")]
     MissingAuthenticationToken,
-    #[error("unknown access key or session token")]
     InvalidClientTokenId,
-    #[error("signature mismatch")]
     SignatureDoesNotMatch,
-    #[error("signature expired")]
-    SignatureExpired {
-        amz_date: String,
-        window_start: String,
-        now: String,
-    },
-    #[error("signature from the future")]
-    SignatureNotYetCurrent {
-        amz_date: String,
-        window_end: String,
-        now: String,
-    },
-    #[error("session expired")]
+    SignatureExpired { amz_date: String, window_start: String, now: String },
+    SignatureNotYetCurrent { amz_date: String, window_end: String, now: String },
     ExpiredSessionToken,
-    /// A caller without IAM permissions (role permission policies come in a later issue).
-    #[error("caller may not call IAM")]
+    /// A caller without IAM permissions (role permission policies are not modelled yet).
     IamAccessDenied { caller_arn: String, action: String },
-    #[error("credential scoped to the wrong service")]
     WrongService { expected: &'static str },
 
     // --- IAM ---------------------------------------------------------------------------------
-    #[error("malformed policy document")]
     MalformedPolicyDocument(MalformedPolicy),
-    #[error("OIDC provider already exists")]
     ProviderAlreadyExists { url: String },
-    #[error("role already exists")]
     RoleAlreadyExists { name: String },
-    #[error("no such role")]
     NoSuchRole { name: String },
-    #[error("no such OIDC provider")]
     NoSuchProvider { arn: String },
-    #[error("invalid input")]
     InvalidInput(InvalidInput),
-    #[error("trust policy too large")]
     TrustPolicyTooLarge { limit: usize },
 }
 
-/// IAM `InvalidInput` reasons.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InvalidInput {
-    ProviderUrlNotHttps,
-    ProviderUrlHasQuery,
-    ThumbprintLength { value: String },
-    TooManyThumbprints,
-    InvalidArn { value: String },
+impl From<Violations> for AwsError {
+    fn from(Violations(violations): Violations) -> Self {
+        Self::Validation(violations)
+    }
+}
+
+impl From<MalformedInteger> for AwsError {
+    fn from(MalformedInteger { empty }: MalformedInteger) -> Self {
+        Self::MalformedInput { empty }
+    }
+}
+
+impl From<RandomUnavailable> for AwsError {
+    fn from(RandomUnavailable: RandomUnavailable) -> Self {
+        Self::InternalFailure
+    }
 }
 
 impl AwsError {
     /// The `<Code>` element.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Self::InvalidAction { .. } => "InvalidAction",
             Self::MalformedInput { .. } => "MalformedInput",
+            Self::InternalFailure => "InternalFailure",
             Self::Validation(_) | Self::DurationExceedsMaxSession | Self::InvalidRoleArn { .. } => {
                 "ValidationError"
             }
@@ -239,8 +162,9 @@ impl AwsError {
         }
     }
 
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
+            Self::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
             Self::WebIdentityAccessDenied
             | Self::IamAccessDenied { .. }
             | Self::MissingAuthenticationToken
@@ -258,36 +182,33 @@ impl AwsError {
         }
     }
 
-    pub fn fault(&self) -> Fault {
+    /// The `xmlns` of the `<ErrorResponse>`: the service's own, except for protocol-level errors.
+    pub(crate) fn namespace<'a>(&self, service_namespace: &'a str) -> &'a str {
         match self {
-            Self::InvalidAction { .. } => Fault::AwsFault,
-            _ => Fault::Service,
+            Self::InvalidAction { .. } => AWS_FAULT_NAMESPACE,
+            _ => service_namespace,
         }
     }
 
-    /// `<Type>`: every modelled STS and IAM error here is the caller's fault.
-    pub fn fault_type(&self) -> &'static str {
-        "Sender"
+    /// `<Type>`: `Receiver` for a server-side failure, `Sender` for everything the caller caused.
+    pub(crate) fn fault_type(&self) -> &'static str {
+        match self {
+            Self::InternalFailure => "Receiver",
+            _ => "Sender",
+        }
     }
 
     /// The `<Message>` element; `None` means AWS sends no `<Message>` at all.
-    pub fn message(&self) -> Option<String> {
+    pub(crate) fn message(&self) -> Option<String> {
         let text = match self {
-            Self::InvalidAction { action, version } => {
-                format!("Could not find operation {action} for version {version}")
-            }
+            Self::InvalidAction { action, version } => format!(
+                "Could not find operation {action} for version {}",
+                version.as_deref().unwrap_or("NO_VERSION_SPECIFIED")
+            ),
             Self::MalformedInput { empty: true } => "missing value for decimal type".to_owned(),
             Self::MalformedInput { empty: false } => return None,
-            Self::Validation(violations) => {
-                let n = violations.len();
-                let head = if n == 1 {
-                    "1 validation error detected: ".to_owned()
-                } else {
-                    format!("{n} validation errors detected: ")
-                };
-                let body: Vec<String> = violations.iter().map(ToString::to_string).collect();
-                head + &body.join("; ")
-            }
+            Self::InternalFailure => "The request processing has failed because of an unknown error, exception or failure.".to_owned(),
+            Self::Validation(violations) => validation_message(violations),
             Self::DurationExceedsMaxSession => {
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
                     .to_owned()
@@ -333,34 +254,12 @@ impl AwsError {
             Self::ExpiredSessionToken => {
                 "The security token included in the request is expired".to_owned()
             }
-            Self::MalformedPolicyDocument(kind) => match kind {
-                MalformedPolicy::InvalidJson => "This policy contains invalid Json",
-                MalformedPolicy::Syntax => "Syntax errors in policy.",
-                MalformedPolicy::LegacyParsing => "The policy failed legacy parsing",
-                MalformedPolicy::ProhibitedResource => "Has prohibited field Resource",
-                MalformedPolicy::TrustAction => "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity",
-                MalformedPolicy::FederatedPrincipal => {
-                    "Federated principals must be valid domain names or SAML metadata ARNs"
-                }
-            }
-            .to_owned(),
+            Self::MalformedPolicyDocument(kind) => malformed_policy_message(*kind).to_owned(),
             Self::ProviderAlreadyExists { url } => format!("Provider with url {url} already exists."),
             Self::RoleAlreadyExists { name } => format!("Role with name {name} already exists."),
             Self::NoSuchRole { name } => format!("The role with name {name} cannot be found."),
             Self::NoSuchProvider { arn } => format!("OpenIDConnect provider not found for arn {arn}"),
-            Self::InvalidInput(reason) => match reason {
-                InvalidInput::ProviderUrlNotHttps => "The URL must begin with https://".to_owned(),
-                InvalidInput::ProviderUrlHasQuery => {
-                    "The URL must not contain query parameters".to_owned()
-                }
-                InvalidInput::ThumbprintLength { value } => {
-                    format!("Thumbprint {value} must be exactly 40 characters long")
-                }
-                InvalidInput::TooManyThumbprints => {
-                    "Thumbprint list must contain at most 5 entries".to_owned()
-                }
-                InvalidInput::InvalidArn { value } => format!("ARN {value} is not valid."),
-            },
+            Self::InvalidInput(reason) => invalid_input_message(reason).to_owned(),
             Self::TrustPolicyTooLarge { limit } => {
                 format!("Cannot exceed quota for ACLSizePerRole: {limit}")
             }
@@ -369,7 +268,7 @@ impl AwsError {
     }
 
     /// Where the bytes of this answer come from (see the module doc).
-    pub fn confidence(&self) -> Confidence {
+    pub(crate) fn confidence(&self) -> Confidence {
         match self {
             Self::InvalidAction { .. }
             | Self::MalformedInput { .. }
@@ -388,8 +287,9 @@ impl AwsError {
             | Self::SignatureExpired { .. }
             | Self::ExpiredSessionToken
             | Self::ProviderAlreadyExists { .. }
-            | Self::TrustPolicyTooLarge { .. } => Confidence::Attested,
-            Self::MalformedPolicyDocument(_) => Confidence::Attested,
+            | Self::TrustPolicyTooLarge { .. }
+            | Self::MalformedPolicyDocument(_) => Confidence::Attested,
+            Self::InternalFailure => Confidence::Model,
             Self::MissingClaim { .. }
             | Self::MissingAuthenticationToken
             | Self::SignatureNotYetCurrent { .. }
@@ -407,59 +307,82 @@ impl AwsError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn verification_key_message_keeps_aws_double_space() {
-        let message = AwsError::VerificationKeyUnavailable
-            .message()
-            .unwrap_or_default();
-        assert!(message.contains("provider,  please"), "{message}");
+fn malformed_policy_message(kind: MalformedPolicy) -> &'static str {
+    match kind {
+        MalformedPolicy::InvalidJson => "This policy contains invalid Json",
+        MalformedPolicy::Syntax => "Syntax errors in policy.",
+        MalformedPolicy::LegacyParsing => "The policy failed legacy parsing",
+        MalformedPolicy::ProhibitedResource => "Has prohibited field Resource",
+        MalformedPolicy::TrustAction => {
+            "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity"
+        }
+        MalformedPolicy::FederatedPrincipal => {
+            "Federated principals must be valid domain names or SAML metadata ARNs"
+        }
     }
+}
 
-    #[test]
-    fn validation_messages_join_with_semicolons_and_count() {
-        let err = AwsError::Validation(vec![
-            Violation {
-                member: "roleSessionName",
-                value: ViolationValue::Shown("!".into()),
-                constraint: Constraint::Pattern(r"[\w+=,.@-]*"),
-            },
-            Violation {
-                member: "roleSessionName",
-                value: ViolationValue::Shown("!".into()),
-                constraint: Constraint::MinLength(2),
-            },
-        ]);
-        assert_eq!(
-            err.message().as_deref(),
-            Some(
-                r"2 validation errors detected: Value '!' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*; Value '!' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"
-            )
-        );
+fn invalid_input_message(reason: &InvalidInput) -> &'static str {
+    match reason {
+        InvalidInput::ProviderUrlNotHttps => "The URL must begin with https://",
+        InvalidInput::ProviderUrlHasQuery => "The URL must not contain query parameters",
+        InvalidInput::ProviderUrlHasPort => "The URL must not contain a port number",
+        InvalidInput::TooManyThumbprints => "Thumbprint list must contain at most 5 entries",
     }
+}
 
-    #[test]
-    fn sensitive_and_null_values_render_like_aws() {
-        let sensitive = Violation {
-            member: "webIdentityToken",
-            value: ViolationValue::Sensitive,
-            constraint: Constraint::MinLength(4),
-        };
-        assert_eq!(
-            sensitive.to_string(),
-            "Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4"
-        );
-        let null = Violation {
-            member: "roleArn",
-            value: ViolationValue::Null,
-            constraint: Constraint::NotNull,
-        };
-        assert_eq!(
-            null.to_string(),
-            "Value null at 'roleArn' failed to satisfy constraint: Member must not be null"
-        );
+/// `N validation error(s) detected: <violation>; <violation>`.
+fn validation_message(violations: &[Violation]) -> String {
+    let n = violations.len();
+    let head = if n == 1 {
+        "1 validation error detected: ".to_owned()
+    } else {
+        format!("{n} validation errors detected: ")
+    };
+    let body: Vec<String> = violations.iter().map(violation_text).collect();
+    head + &body.join("; ")
+}
+
+/// `Value '<v>' at '<member>' failed to satisfy constraint: <constraint>`; a null member says
+/// `Value null at`, a sensitive one `Value at`.
+fn violation_text(violation: &Violation) -> String {
+    let member = violation.member;
+    let value = match &violation.value {
+        ViolationValue::Null => format!("Value null at '{member}'"),
+        ViolationValue::Sensitive => format!("Value at '{member}'"),
+        ViolationValue::Shown(v) => format!("Value '{v}' at '{member}'"),
+    };
+    format!(
+        "{value} failed to satisfy constraint: {}",
+        constraint_text(violation.constraint)
+    )
+}
+
+fn constraint_text(constraint: Constraint) -> String {
+    match constraint {
+        Constraint::NotNull => "Member must not be null".to_owned(),
+        Constraint::Pattern(p) => format!(
+            "Member must satisfy regular expression pattern: {}",
+            pattern_text(p)
+        ),
+        Constraint::MinLength(n) => format!("Member must have length greater than or equal to {n}"),
+        Constraint::MaxLength(n) | Constraint::MaxItems(n) => {
+            format!("Member must have length less than or equal to {n}")
+        }
+        Constraint::MinValue(n) => format!("Member must have value greater than or equal to {n}"),
+        Constraint::MaxValue(n) => format!("Member must have value less than or equal to {n}"),
+    }
+}
+
+/// The model patterns, spelled as AWS prints them inside ValidationError messages.
+fn pattern_text(pattern: Pattern) -> &'static str {
+    match pattern {
+        Pattern::Arn => {
+            r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"
+        }
+        Pattern::RoleSessionName => r"[\w+=,.@-]*",
+        Pattern::SessionPolicy => r"[\u0009\u000A\u000D\u0020-\u00FF]+",
+        Pattern::RoleName => r"[\w+=,.@-]+",
+        Pattern::Path => r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)",
     }
 }

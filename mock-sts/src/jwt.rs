@@ -8,18 +8,18 @@ use crate::errors::AwsError;
 
 /// A token split into its parts; the signature is checked later against the issuer's keys.
 #[derive(Debug)]
-pub struct Jwt<'t> {
-    pub header: Map<String, Value>,
-    pub claims: Map<String, Value>,
+pub(crate) struct Jwt<'t> {
+    pub(crate) header: Map<String, Value>,
+    pub(crate) claims: Map<String, Value>,
     /// `base64(header) "." base64(claims)`: the bytes the signature covers.
-    pub signing_input: &'t str,
+    pub(crate) signing_input: &'t str,
     /// The third part, still base64url.
-    pub signature: &'t str,
+    pub(crate) signature: &'t str,
 }
 
 impl<'t> Jwt<'t> {
     /// Anything that is not three base64url JSON-object parts is "not a valid JWT" to AWS.
-    pub fn decode(token: &'t str) -> Result<Self, AwsError> {
+    pub(crate) fn decode(token: &'t str) -> Result<Self, AwsError> {
         let mut parts = token.split('.');
         let (Some(header), Some(claims), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -35,16 +35,16 @@ impl<'t> Jwt<'t> {
         })
     }
 
-    pub fn header_str(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header_str(&self, name: &str) -> Option<&str> {
         self.header.get(name).and_then(Value::as_str)
     }
 
-    pub fn claim_str(&self, name: &str) -> Option<&str> {
+    pub(crate) fn claim_str(&self, name: &str) -> Option<&str> {
         self.claims.get(name).and_then(Value::as_str)
     }
 
     /// `aud` as a list: a string is one audience, an array of strings many; other shapes none.
-    pub fn audiences(&self) -> Vec<&str> {
+    pub(crate) fn audiences(&self) -> Vec<&str> {
         match self.claims.get("aud") {
             Some(Value::String(aud)) => vec![aud.as_str()],
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
@@ -53,7 +53,7 @@ impl<'t> Jwt<'t> {
     }
 
     /// A NumericDate claim; present but not an integer is an error AWS words itself.
-    pub fn timestamp(&self, name: &str) -> Result<Option<i64>, AwsError> {
+    pub(crate) fn timestamp(&self, name: &str) -> Result<Option<i64>, AwsError> {
         match self.claims.get(name) {
             None => Ok(None),
             Some(value) => value.as_i64().map(Some).ok_or(AwsError::InvalidTimestamp),

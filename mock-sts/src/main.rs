@@ -6,7 +6,6 @@ use std::io::Write as _;
 
 use anyhow::Context as _;
 use clap::Parser;
-use mock_sts::config;
 use tokio::signal::unix::{SignalKind, signal};
 
 #[derive(Debug, Parser)]
@@ -21,14 +20,14 @@ struct Args {
     /// PEM file of a CA to treat as one of AWS's trusted roots (repeatable).
     #[arg(long = "trust-ca", env = "MOCK_STS_TRUST_CA", value_delimiter = ',')]
     trust_ca: Vec<std::path::PathBuf>,
-    #[arg(long, env = "MOCK_STS_ACCOUNT", default_value = config::DEFAULT_ACCOUNT_ID)]
+    #[arg(long, env = "MOCK_STS_ACCOUNT", default_value = mock_sts::DEFAULT_ACCOUNT_ID)]
     account: String,
-    #[arg(long, env = "MOCK_STS_REGION", default_value = config::DEFAULT_REGION)]
+    #[arg(long, env = "MOCK_STS_REGION", default_value = mock_sts::DEFAULT_REGION)]
     region: String,
     /// Access key ID allowed to call IAM.
-    #[arg(long, env = "MOCK_STS_ADMIN_ACCESS_KEY_ID", default_value = config::DEFAULT_ADMIN_ACCESS_KEY_ID)]
+    #[arg(long, env = "MOCK_STS_ADMIN_ACCESS_KEY_ID", default_value = mock_sts::DEFAULT_ADMIN_ACCESS_KEY_ID)]
     admin_access_key_id: String,
-    #[arg(long, env = "MOCK_STS_ADMIN_SECRET_ACCESS_KEY", default_value = config::DEFAULT_ADMIN_SECRET_ACCESS_KEY, hide_default_value = true)]
+    #[arg(long, env = "MOCK_STS_ADMIN_SECRET_ACCESS_KEY", default_value = mock_sts::DEFAULT_ADMIN_SECRET_ACCESS_KEY, hide_default_value = true)]
     admin_secret_access_key: String,
 }
 

@@ -21,7 +21,7 @@ use crate::unknowns;
 
 /// Why keys could not be had; each maps to one AWS message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FetchError {
+pub(crate) enum FetchError {
     /// Unreachable, slow, non-200, unparsable, issuer mismatch, unknown kid: AWS says
     /// "Couldn't retrieve verification key" for all of them. The reason is for fedlab's log only.
     #[error("verification key unavailable: {0}")]
@@ -38,14 +38,14 @@ struct CachedKeys {
 }
 
 #[derive(Debug)]
-pub struct KeyFetcher {
+pub(crate) struct KeyFetcher {
     trusted_roots: Arc<RootCertStore>,
     crypto: Arc<CryptoProvider>,
     cache: Mutex<HashMap<String, CachedKeys>>,
 }
 
 impl KeyFetcher {
-    pub fn new(trusted_roots: RootCertStore) -> Self {
+    pub(crate) fn new(trusted_roots: RootCertStore) -> Self {
         Self {
             trusted_roots: Arc::new(trusted_roots),
             crypto: Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
@@ -54,7 +54,7 @@ impl KeyFetcher {
     }
 
     /// The JWK that should verify a token from `issuer` with header `kid`.
-    pub async fn key(
+    pub(crate) async fn key(
         &self,
         issuer: &str,
         thumbprints: &[String],
@@ -209,13 +209,13 @@ fn parse_jwks(jwks: &Value) -> Vec<Jwk> {
         .unwrap_or_default()
 }
 
-/// By `kid`; without one, only an unambiguous single key (no first-key fallback).
+/// By `kid`; without one, only an unambiguous single key unless `unknowns` allows the first.
 fn select(keys: &[Jwk], kid: Option<&str>) -> Result<Jwk, FetchError> {
     let found = match kid {
         Some(kid) => keys
             .iter()
             .find(|k| k.common.key_id.as_deref() == Some(kid)),
-        None if keys.len() == 1 => keys.first(),
+        None if keys.len() == 1 || !unknowns::KIDLESS_TOKEN_NEEDS_SINGLE_KEY => keys.first(),
         None => None,
     };
     found.cloned().ok_or_else(|| {
@@ -226,9 +226,11 @@ fn select(keys: &[Jwk], kid: Option<&str>) -> Result<Jwk, FetchError> {
     })
 }
 
-/// Builds a jsonwebtoken key from a JWK, refusing keys that declare another algorithm.
-pub fn decoding_key(jwk: &Jwk, alg: &str) -> Option<DecodingKey> {
+/// Builds a jsonwebtoken key from a JWK, refusing a key that declares another algorithm when
+/// `unknowns` binds keys to their algorithm.
+pub(crate) fn decoding_key(jwk: &Jwk, alg: &str) -> Option<DecodingKey> {
     if let Some(key_alg) = &jwk.common.key_algorithm
+        && unknowns::JWK_ALG_MUST_MATCH_TOKEN
         && key_alg.to_string() != alg
     {
         return None;
@@ -245,7 +247,7 @@ struct IssuerCertVerifier {
 }
 
 /// The SHA-1 hex of a DER certificate, as IAM shows thumbprints.
-pub fn thumbprint(cert: &[u8]) -> String {
+pub(crate) fn thumbprint(cert: &[u8]) -> String {
     digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, cert)
         .as_ref()
         .iter()
@@ -340,5 +342,39 @@ impl ServerCertVerifier for IssuerCertVerifier {
         self.crypto
             .signature_verification_algorithms
             .supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwk(kid: &str, alg: &str) -> Jwk {
+        serde_json::from_value(serde_json::json!({
+            "kty": "RSA", "kid": kid, "alg": alg, "use": "sig", "n": "sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw", "e": "AQAB"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_token_without_kid_picks_no_key_among_several() {
+        let keys = [jwk("a", "RS256"), jwk("b", "RS256")];
+        assert_eq!(
+            select(&keys, None).is_err(),
+            unknowns::KIDLESS_TOKEN_NEEDS_SINGLE_KEY
+        );
+        assert!(select(&keys[..1], None).is_ok());
+        assert!(select(&keys, Some("b")).is_ok());
+        assert!(select(&keys, Some("c")).is_err());
+    }
+
+    #[test]
+    fn a_key_declaring_another_algorithm_does_not_verify() {
+        let key = jwk("a", "RS384");
+        assert!(decoding_key(&key, "RS384").is_some());
+        assert_eq!(
+            decoding_key(&key, "RS256").is_none(),
+            unknowns::JWK_ALG_MUST_MATCH_TOKEN
+        );
     }
 }

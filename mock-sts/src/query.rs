@@ -1,19 +1,19 @@
 //! Query-protocol requests: form body or query string, first occurrence of a key wins (as AWS does).
 
 #[derive(Debug, Default, Clone)]
-pub struct Params {
+pub(crate) struct Params {
     pairs: Vec<(String, String)>,
 }
 
 impl Params {
     /// Decodes `application/x-www-form-urlencoded` text; undecodable input yields no parameters, so
     /// the request falls through to AWS's missing-Action behaviour rather than a mock-only error.
-    pub fn parse(text: &str) -> Self {
+    pub(crate) fn parse(text: &str) -> Self {
         let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(text).unwrap_or_default();
         Self { pairs }
     }
 
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|(k, _)| k == key)
@@ -21,12 +21,12 @@ impl Params {
     }
 
     /// `Prefix.member.1`, `Prefix.member.2`, … until the first gap, as the Query protocol numbers lists.
-    pub fn list(&self, prefix: &str) -> Vec<String> {
+    pub(crate) fn list(&self, prefix: &str) -> Vec<String> {
         self.members(prefix, "")
     }
 
     /// A list of structures, one field of each: `PolicyArns.member.1.arn`, … for ("PolicyArns", "arn").
-    pub fn list_field(&self, prefix: &str, field: &str) -> Vec<String> {
+    pub(crate) fn list_field(&self, prefix: &str, field: &str) -> Vec<String> {
         self.members(prefix, &format!(".{field}"))
     }
 
@@ -42,7 +42,7 @@ impl Params {
     }
 
     /// Appends the parameters of another source; keys already present keep their first value.
-    pub fn extend(&mut self, other: Params) {
+    pub(crate) fn extend(&mut self, other: Params) {
         self.pairs.extend(other.pairs);
     }
 }

@@ -1,13 +1,15 @@
-//! What mock-sts saw and answered, request by request. The harness judges clients by this log, not
+//! What mock-sts saw and answered, request by request. fedlab judges clients by this log, not
 //! by what a client claims, so a client that swallows an error or fakes success cannot pass.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
 
 use crate::errors::Confidence;
 
+/// One answered request, as `GET /-/mock/requests` serves it and [`crate::RunningSts`] returns it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {
     /// Monotonic per server, starting at 1.
@@ -37,9 +39,11 @@ pub struct LogEntry {
 
 /// A bounded log: the newest `capacity` entries are kept, sequence numbers keep counting.
 #[derive(Debug)]
-pub struct RequestLog {
+pub(crate) struct RequestLog {
     inner: Mutex<Inner>,
     capacity: usize,
+    /// The newest sequence number handed out, for whoever follows the log live.
+    newest: watch::Sender<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -49,31 +53,44 @@ struct Inner {
 }
 
 impl RequestLog {
-    pub fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize) -> Self {
         Self {
             inner: Mutex::new(Inner {
                 next_seq: 1,
                 entries: VecDeque::new(),
             }),
             capacity,
+            newest: watch::Sender::new(0),
         }
     }
 
-    pub fn push(&self, mut entry: LogEntry) {
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        entry.seq = inner.next_seq;
-        inner.next_seq += 1;
-        if self.capacity == 0 {
-            return;
-        }
-        if inner.entries.len() == self.capacity {
-            inner.entries.pop_front();
-        }
-        inner.entries.push_back(entry);
+    /// Numbers the entry, keeps it, and tells the followers; returns its sequence number.
+    pub(crate) fn push(&self, mut entry: LogEntry) -> u64 {
+        let seq = {
+            let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            let seq = inner.next_seq;
+            entry.seq = seq;
+            inner.next_seq += 1;
+            if self.capacity > 0 {
+                if inner.entries.len() == self.capacity {
+                    inner.entries.pop_front();
+                }
+                inner.entries.push_back(entry);
+            }
+            seq
+        };
+        // Sent after the entry is stored, so a woken follower always finds it.
+        self.newest.send_replace(seq);
+        seq
+    }
+
+    /// A receiver of the newest sequence number; it wakes whenever an entry is pushed.
+    pub(crate) fn subscribe(&self) -> watch::Receiver<u64> {
+        self.newest.subscribe()
     }
 
     /// Entries with `seq > after`.
-    pub fn since(&self, after: u64) -> Vec<LogEntry> {
+    pub(crate) fn since(&self, after: u64) -> Vec<LogEntry> {
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         inner
             .entries
@@ -83,7 +100,7 @@ impl RequestLog {
             .collect()
     }
 
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.inner
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -105,5 +122,16 @@ mod tests {
         let seqs: Vec<u64> = log.since(0).iter().map(|e| e.seq).collect();
         assert_eq!(seqs, vec![2, 3]);
         assert_eq!(log.since(2).len(), 1);
+    }
+
+    #[test]
+    fn followers_see_the_newest_sequence_number() {
+        let log = RequestLog::new(1);
+        let updates = log.subscribe();
+        assert_eq!(*updates.borrow(), 0);
+        assert_eq!(log.push(LogEntry::default()), 1);
+        assert_eq!(log.push(LogEntry::default()), 2);
+        assert!(updates.has_changed().unwrap());
+        assert_eq!(*updates.borrow(), 2);
     }
 }

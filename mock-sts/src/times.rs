@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 /// `2021-08-16T20:52:53Z`: second precision, no fraction (STS credentials).
-pub fn iso8601(t: OffsetDateTime) -> String {
+pub(crate) fn iso8601(t: OffsetDateTime) -> String {
     t.format(format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
     ))
@@ -12,7 +12,7 @@ pub fn iso8601(t: OffsetDateTime) -> String {
 }
 
 /// `2012-05-08T23:34:01.495Z` (IAM entity dates).
-pub fn iso8601_millis(t: OffsetDateTime) -> String {
+pub(crate) fn iso8601_millis(t: OffsetDateTime) -> String {
     t.format(format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     ))
@@ -20,7 +20,7 @@ pub fn iso8601_millis(t: OffsetDateTime) -> String {
 }
 
 /// `Mon, 16 Aug 2021 19:52:53 GMT` for the `Date` header.
-pub fn http_date(t: OffsetDateTime) -> String {
+pub(crate) fn http_date(t: OffsetDateTime) -> String {
     t.format(format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     ))

@@ -1,34 +1,99 @@
-//! Every behaviour AWS has not shown publicly ([?] in `aws-sts.md`), and the strict choice fedlab makes.
+//! Every behaviour AWS has not shown publicly, and the choice fedlab makes for it.
 //!
-//! Keeping them in one place lets a user see at a glance which answers are guesses, and lets a later
-//! finding change one line. Messages for these cases live in `errors.rs` with `Confidence::Chosen`.
+//! Keeping them in one place lets a user see at a glance which answers are guesses, and lets a
+//! later finding change one line: the code reads each constant here rather than repeating the
+//! choice. Where the choice is a guess, it is the strict one (refuse what AWS might refuse); the
+//! constants that accept more than that (a port in a provider URL, whitespace around a token) say
+//! why. Messages for these cases live in the error table with
+//! `Confidence::Chosen`. `docs/unknowns.md` explains each choice with its public sources.
 
 use std::time::Duration;
 
-/// The order AssumeRoleWithWebIdentity checks things in. Attested: parameters < role < JWT parsing.
-/// Chosen: MaxSessionDuration right after the role (as AssumeRole does); required claims in the
-/// order below; provider, audience and expiry before any network fetch; signature before the trust
-/// policy.
-pub const WEB_IDENTITY_CHECK_ORDER: &[&str] = &[
-    "parameters",
-    "role",
-    "max-session-duration",
-    "jwt-format",
-    "required-claims",
-    "provider",
-    "audience",
-    "expiry",
-    "verification-key",
-    "signature",
-    "trust-policy",
+/// One check AssumeRoleWithWebIdentity makes before it issues credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Check {
+    /// The parameters meet the model's constraints (`ValidationError`, `MalformedInput`).
+    Parameters,
+    /// `RoleArn` is an ARN in this account and names an existing role exactly (`AccessDenied`).
+    Role,
+    /// `DurationSeconds` is within the role's `MaxSessionDuration`.
+    MaxSessionDuration,
+    /// The token is a compact JWS of three base64url JSON parts.
+    JwtFormat,
+    /// The claims in `REQUIRED_CLAIMS` are present and the timestamps are integers.
+    RequiredClaims,
+    /// An IAM OIDC provider is registered for the token's `iss`.
+    Provider,
+    /// One of the token's `aud` values is in the provider's client ID list.
+    Audience,
+    /// `exp` (with `EXPIRY_LEEWAY_SECS`) and `nbf` (with `NOT_BEFORE_LEEWAY_SECS`) allow now.
+    Expiry,
+    /// The token's algorithm is allowed and the issuer's key for it can be fetched over HTTPS.
+    VerificationKey,
+    /// The signature verifies with that key.
+    Signature,
+    /// The role's trust policy allows the call.
+    TrustPolicy,
+}
+
+impl Check {
+    /// Every check, in declaration order.
+    pub const ALL: [Check; 11] = [
+        Check::Parameters,
+        Check::Role,
+        Check::MaxSessionDuration,
+        Check::JwtFormat,
+        Check::RequiredClaims,
+        Check::Provider,
+        Check::Audience,
+        Check::Expiry,
+        Check::VerificationKey,
+        Check::Signature,
+        Check::TrustPolicy,
+    ];
+}
+
+/// The order AssumeRoleWithWebIdentity runs its checks in; the first failing check decides the
+/// answer. A check that needs what another computes (the audience check needs the provider)
+/// computes it first and fails with that computation's own error; a check left out of the list
+/// still runs, after the listed ones.
+///
+/// Attested: parameters before the role, the role before the token is parsed. Chosen:
+/// MaxSessionDuration right after the role (as AssumeRole does); required claims in the order of
+/// `REQUIRED_CLAIMS`; provider, audience and expiry before any network fetch; the signature before
+/// the trust policy.
+pub const WEB_IDENTITY_CHECK_ORDER: &[Check] = &[
+    Check::Parameters,
+    Check::Role,
+    Check::MaxSessionDuration,
+    Check::JwtFormat,
+    Check::RequiredClaims,
+    Check::Provider,
+    Check::Audience,
+    Check::Expiry,
+    Check::VerificationKey,
+    Check::Signature,
+    Check::TrustPolicy,
 ];
 
 /// Which claims must be present, in the order they are reported. `aud` first, so GitLab's legacy
 /// `CI_JOB_JWT` (no aud, and an iss without https://) gets the attested "Missing a required claim: aud".
 pub const REQUIRED_CLAIMS: &[&str] = &["aud", "sub", "iss", "exp"];
 
-/// Grace after `exp` before a token counts as expired (security-cases.md row 17: 301 s late is
-/// expired, 299 s late is accepted).
+/// Whether a `RoleArn` whose path differs from the role's (`role/other/path/name` for a role at
+/// `/`) is refused. AWS does not document whether it checks the path; fedlab requires the ARN to
+/// be the role's ARN. A name that differs in letter case is always refused: role names are case
+/// sensitive in ARNs, as the IAM User Guide's "Troubleshooting IAM roles" page says.
+pub const ROLE_ARN_PATH_MUST_MATCH: bool = true;
+
+/// Whether ASCII whitespace around `WebIdentityToken` is dropped before the token is decoded
+/// (after the parameter checks, which see the raw value). Token files written with `echo` end in a
+/// newline, SDKs send the file verbatim, and AWS decodes such tokens, so fedlab accepts them too.
+/// Whitespace inside the token is never dropped.
+pub const TRIM_TOKEN_WHITESPACE: bool = true;
+
+/// Grace after `exp` before a token counts as expired: the IAM User Guide's five-minute window
+/// for clock skew (301 s late is expired, 299 s late is accepted).
 pub const EXPIRY_LEEWAY_SECS: i64 = 300;
 
 /// How far in the future `nbf` may be. AWS's tolerance is undocumented; fedlab allows the same
@@ -46,17 +111,29 @@ pub const KEY_CACHE_TTL: Duration = Duration::from_secs(60);
 /// A token whose `kid` is not in the cached JWKS triggers one refetch, at most this often.
 pub const UNKNOWN_KID_REFETCH_INTERVAL: Duration = Duration::from_secs(5);
 
+/// Whether a token without `kid` needs a JWKS of exactly one key. AWS does not say how it picks a
+/// key without a `kid`; fedlab refuses to guess among several ("Couldn't retrieve verification
+/// key") rather than try the first.
+pub const KIDLESS_TOKEN_NEEDS_SINGLE_KEY: bool = true;
+
+/// Whether a JWK that declares an `alg` may only verify tokens of that `alg`, as RFC 8725
+/// ("JSON Web Token Best Current Practices") advises. AWS does not document it; a mismatch fails as
+/// an invalid signature.
+pub const JWK_ALG_MUST_MATCH_TOKEN: bool = true;
+
 /// The discovery document's `issuer` must equal the token's `iss`; a mismatch is reported as
 /// "Couldn't retrieve verification key" because it happens during key retrieval.
 pub const REQUIRE_DISCOVERY_ISSUER_MATCH: bool = true;
 
-/// Signature algorithms accepted (AWS docs list these six); anything else is an invalid signature.
+/// Signature algorithms accepted: the RSA PKCS#1 and ECDSA families. No AWS page lists them; HMAC
+/// and `none` cannot work with an issuer's public keys. Anything else is an invalid signature.
 pub const ALLOWED_ALGORITHMS: &[&str] = &["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 
 /// In thumbprint mode (issuer certificate not from a trusted CA) fedlab still requires the chain to
 /// verify up to the pinned certificate and the name to match, not only the thumbprint.
 pub const THUMBPRINT_MODE_VERIFIES_CHAIN: bool = true;
 
-/// IAM accepts provider URLs with a port (AWS says a URL "should not contain a port number"); a
-/// local issuer always has one.
+/// Whether CreateOpenIDConnectProvider accepts a URL with a port. The IAM User Guide says the URL
+/// "should not contain a port number", without saying IAM refuses one; a local issuer always has
+/// one, so fedlab accepts it. `false` refuses such URLs with `InvalidInput`.
 pub const ALLOW_PROVIDER_URL_PORT: bool = true;

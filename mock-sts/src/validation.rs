@@ -1,13 +1,15 @@
 //! Model constraints on request parameters, checked the way AWS's front end does: every member in
-//! model order, pattern before length, all violations joined into one ValidationError.
+//! model order, pattern before length, all violations collected into one list.
+//!
+//! This module only decides which constraints a value breaks. How AWS words a violation lives in
+//! the error table (`errors.rs`), which turns the list into one `ValidationError`.
 
-use crate::errors::{AwsError, Constraint, Violation, ViolationValue, patterns};
 use crate::query::Params;
 
-/// Character classes behind the model's regular expressions. AWS runs them in Java, where the
-/// supplementary-plane range `\u10000-\u10FFFF` is broken, so those characters never match.
-#[derive(Debug, Clone, Copy)]
-pub enum Pattern {
+/// The model's regular expressions, by name. AWS runs them in Java, where the supplementary-plane
+/// range `\u10000-\u10FFFF` is broken, so those characters never match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pattern {
     Arn,
     RoleSessionName,
     SessionPolicy,
@@ -16,16 +18,6 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    fn source(self) -> &'static str {
-        match self {
-            Self::Arn => patterns::ARN,
-            Self::RoleSessionName => patterns::ROLE_SESSION_NAME,
-            Self::SessionPolicy => patterns::SESSION_POLICY,
-            Self::RoleName => patterns::ROLE_NAME,
-            Self::Path => patterns::PATH,
-        }
-    }
-
     fn matches(self, value: &str) -> bool {
         let word = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
         match self {
@@ -54,37 +46,71 @@ fn arn_char(c: char) -> bool {
         '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
 }
 
-/// One string member's model shape.
-#[derive(Debug, Clone, Copy)]
-pub struct StringRule {
-    pub param: &'static str,
-    pub member: &'static str,
-    pub required: bool,
-    pub min: usize,
-    pub max: usize,
-    pub pattern: Option<Pattern>,
-    pub sensitive: bool,
+/// One broken model constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violation {
+    /// lowerCamelCase member name, e.g. `roleSessionName`.
+    pub(crate) member: &'static str,
+    pub(crate) value: ViolationValue,
+    pub(crate) constraint: Constraint,
 }
 
-/// Collects violations across members, then turns them into one error.
+/// What a violation shows of the offending value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ViolationValue {
+    /// The member is absent.
+    Null,
+    /// The member is sensitive, so its value is never shown.
+    Sensitive,
+    Shown(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Constraint {
+    NotNull,
+    Pattern(Pattern),
+    MinLength(usize),
+    MaxLength(usize),
+    MinValue(i64),
+    MaxValue(i64),
+    MaxItems(usize),
+}
+
+/// Every violation of one request, in the order AWS reports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violations(pub(crate) Vec<Violation>);
+
+/// One string member's model shape.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StringRule {
+    pub(crate) param: &'static str,
+    pub(crate) member: &'static str,
+    pub(crate) required: bool,
+    pub(crate) min: usize,
+    pub(crate) max: usize,
+    pub(crate) pattern: Option<Pattern>,
+    pub(crate) sensitive: bool,
+}
+
+/// Collects violations across members, then hands them over as one list.
 #[derive(Debug, Default)]
-pub struct Checker {
+pub(crate) struct Checker {
     violations: Vec<Violation>,
 }
 
 impl Checker {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Checks one string member; returns the value when present.
-    pub fn string<'p>(&mut self, params: &'p Params, rule: StringRule) -> Option<&'p str> {
+    pub(crate) fn string<'p>(&mut self, params: &'p Params, rule: StringRule) -> Option<&'p str> {
         let value = params.get(rule.param);
         self.check_string(rule, value);
         value
     }
 
-    pub fn check_string(&mut self, rule: StringRule, value: Option<&str>) {
+    pub(crate) fn check_string(&mut self, rule: StringRule, value: Option<&str>) {
         let Some(value) = value else {
             if rule.required {
                 self.push(rule.member, ViolationValue::Null, Constraint::NotNull);
@@ -101,7 +127,7 @@ impl Checker {
         if let Some(pattern) = rule.pattern
             && !pattern.matches(value)
         {
-            self.push(rule.member, shown(), Constraint::Pattern(pattern.source()));
+            self.push(rule.member, shown(), Constraint::Pattern(pattern));
         }
         // The model counts Unicode code points, not bytes or UTF-16 units.
         let length = value.chars().count();
@@ -113,7 +139,7 @@ impl Checker {
         }
     }
 
-    pub fn range(&mut self, member: &'static str, value: i64, min: i64, max: i64) {
+    pub(crate) fn range(&mut self, member: &'static str, value: i64, min: i64, max: i64) {
         if value < min {
             self.push(
                 member,
@@ -130,7 +156,7 @@ impl Checker {
         }
     }
 
-    pub fn max_items(&mut self, member: &'static str, items: &[String], max: usize) {
+    pub(crate) fn max_items(&mut self, member: &'static str, items: &[String], max: usize) {
         if items.len() > max {
             let shown = format!("[{}]", items.join(", "));
             self.push(
@@ -149,25 +175,32 @@ impl Checker {
         });
     }
 
-    pub fn finish(self) -> Result<(), AwsError> {
+    pub(crate) fn finish(self) -> Result<(), Violations> {
         if self.violations.is_empty() {
             Ok(())
         } else {
-            Err(AwsError::Validation(self.violations))
+            Err(Violations(self.violations))
         }
     }
 }
 
+/// An integer member that AWS's deserializer cannot read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MalformedInteger {
+    /// The value was empty, the one case AWS words ("missing value for decimal type").
+    pub(crate) empty: bool,
+}
+
 /// Parses an integer member as AWS's Coral deserializer does: `+900` and `0900` are fine, an
-/// empty value says "missing value for decimal type", anything else non-int32 has no message.
-pub fn integer(params: &Params, param: &str) -> Result<Option<i64>, AwsError> {
+/// empty value and anything else that is not an int32 are malformed.
+pub(crate) fn integer(params: &Params, param: &str) -> Result<Option<i64>, MalformedInteger> {
     match params.get(param) {
         None => Ok(None),
-        Some("") => Err(AwsError::MalformedInput { empty: true }),
+        Some("") => Err(MalformedInteger { empty: true }),
         Some(text) => text
             .parse::<i32>()
             .map(|n| Some(i64::from(n)))
-            .map_err(|_| AwsError::MalformedInput { empty: false }),
+            .map_err(|_| MalformedInteger { empty: false }),
     }
 }
 
@@ -175,43 +208,76 @@ pub fn integer(params: &Params, param: &str) -> Result<Option<i64>, AwsError> {
 mod tests {
     use super::*;
 
-    use crate::web_identity::SESSION_NAME as SESSION;
+    const SESSION_NAME: StringRule = StringRule {
+        param: "RoleSessionName",
+        member: "roleSessionName",
+        required: true,
+        min: 2,
+        max: 64,
+        pattern: Some(Pattern::RoleSessionName),
+        sensitive: false,
+    };
 
-    fn message(params: &str) -> Option<String> {
+    fn constraints(params: &str) -> Vec<Constraint> {
         let params = Params::parse(params);
         let mut checker = Checker::new();
-        checker.string(&params, SESSION);
-        checker.finish().err().and_then(|e| e.message())
+        checker.string(&params, SESSION_NAME);
+        match checker.finish() {
+            Ok(()) => Vec::new(),
+            Err(Violations(violations)) => violations.iter().map(|v| v.constraint).collect(),
+        }
     }
 
     #[test]
-    fn pattern_error_comes_before_length_error() {
+    fn a_pattern_violation_comes_before_a_length_violation() {
         assert_eq!(
-            message("RoleSessionName=!").as_deref(),
-            Some(
-                r"2 validation errors detected: Value '!' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*; Value '!' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"
-            )
+            constraints("RoleSessionName=!"),
+            vec![
+                Constraint::Pattern(Pattern::RoleSessionName),
+                Constraint::MinLength(2)
+            ]
         );
     }
 
     #[test]
     fn non_ascii_word_characters_fail_the_session_pattern() {
-        assert!(message("RoleSessionName=caf%C3%A9").is_some());
-        assert_eq!(message("RoleSessionName=GitLabRunner-42-7"), None);
+        assert_eq!(
+            constraints("RoleSessionName=caf%C3%A9"),
+            vec![Constraint::Pattern(Pattern::RoleSessionName)]
+        );
+        assert_eq!(constraints("RoleSessionName=GitLabRunner-42-7"), vec![]);
     }
 
     #[test]
-    fn missing_required_member_is_null() {
+    fn a_missing_required_member_is_null() {
+        let mut checker = Checker::new();
+        checker.string(&Params::parse(""), SESSION_NAME);
         assert_eq!(
-            message("").as_deref(),
-            Some(
-                "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null"
-            )
+            checker.finish(),
+            Err(Violations(vec![Violation {
+                member: "roleSessionName",
+                value: ViolationValue::Null,
+                constraint: Constraint::NotNull,
+            }]))
         );
     }
 
     #[test]
-    fn arn_pattern_rejects_supplementary_plane_characters() {
+    fn sensitive_values_are_never_shown() {
+        let rule = StringRule {
+            sensitive: true,
+            ..SESSION_NAME
+        };
+        let mut checker = Checker::new();
+        checker.check_string(rule, Some("x"));
+        let Err(Violations(violations)) = checker.finish() else {
+            panic!("a one-character value is too short");
+        };
+        assert_eq!(violations[0].value, ViolationValue::Sensitive);
+    }
+
+    #[test]
+    fn the_arn_pattern_rejects_supplementary_plane_characters() {
         assert!(!Pattern::Arn.matches("arn:aws:iam::123456789012:role/\u{1F600}"));
         assert!(Pattern::Arn.matches("arn:aws:iam::123456789012:role/é"));
     }
@@ -222,14 +288,8 @@ mod tests {
         assert_eq!(parse("%2B900"), Ok(Some(900)));
         assert_eq!(parse("0900"), Ok(Some(900)));
         assert_eq!(parse("-1"), Ok(Some(-1)));
-        assert_eq!(
-            parse("900.0"),
-            Err(AwsError::MalformedInput { empty: false })
-        );
-        assert_eq!(
-            parse("2147483648"),
-            Err(AwsError::MalformedInput { empty: false })
-        );
-        assert_eq!(parse(""), Err(AwsError::MalformedInput { empty: true }));
+        assert_eq!(parse("900.0"), Err(MalformedInteger { empty: false }));
+        assert_eq!(parse("2147483648"), Err(MalformedInteger { empty: false }));
+        assert_eq!(parse(""), Err(MalformedInteger { empty: true }));
     }
 }

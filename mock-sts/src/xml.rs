@@ -1,24 +1,21 @@
 //! Query-protocol responses: AWS's exact XML layout (no declaration, two-space indent, `\n`, trailing newline).
 
-use crate::errors::{AwsError, Fault};
-
-pub const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
-pub const IAM_NAMESPACE: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
-const AWS_FAULT_NAMESPACE: &str = "http://webservices.amazon.com/AWSFault/2005-15-09";
+use crate::errors::AwsError;
+use crate::service::Service;
 
 /// Builds an indented XML document element by element.
 #[derive(Debug, Default)]
-pub struct XmlWriter {
+pub(crate) struct XmlWriter {
     out: String,
     depth: usize,
 }
 
 impl XmlWriter {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub fn open_root(&mut self, name: &str, namespace: &str) -> &mut Self {
+    pub(crate) fn open_root(&mut self, name: &str, namespace: &str) -> &mut Self {
         self.out.push('<');
         self.out.push_str(name);
         self.out.push_str(" xmlns=\"");
@@ -28,7 +25,7 @@ impl XmlWriter {
         self
     }
 
-    pub fn open(&mut self, name: &str) -> &mut Self {
+    pub(crate) fn open(&mut self, name: &str) -> &mut Self {
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
@@ -37,7 +34,7 @@ impl XmlWriter {
         self
     }
 
-    pub fn close(&mut self, name: &str) -> &mut Self {
+    pub(crate) fn close(&mut self, name: &str) -> &mut Self {
         self.depth = self.depth.saturating_sub(1);
         self.indent();
         self.out.push_str("</");
@@ -46,7 +43,7 @@ impl XmlWriter {
         self
     }
 
-    pub fn leaf(&mut self, name: &str, text: &str) -> &mut Self {
+    pub(crate) fn leaf(&mut self, name: &str, text: &str) -> &mut Self {
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
@@ -58,7 +55,7 @@ impl XmlWriter {
         self
     }
 
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         self.out
     }
 
@@ -82,16 +79,17 @@ fn escape_into(out: &mut String, text: &str) {
 }
 
 /// `<{Action}Response><{Action}Result>…</…><ResponseMetadata><RequestId/>…`.
-pub fn success(
+pub(crate) fn success(
     action: &str,
-    namespace: &str,
+    service: Service,
     request_id: &str,
     result: impl FnOnce(&mut XmlWriter),
 ) -> String {
     let response = format!("{action}Response");
     let result_name = format!("{action}Result");
     let mut xml = XmlWriter::new();
-    xml.open_root(&response, namespace).open(&result_name);
+    xml.open_root(&response, service.namespace())
+        .open(&result_name);
     result(&mut xml);
     xml.close(&result_name)
         .open("ResponseMetadata")
@@ -101,14 +99,22 @@ pub fn success(
     xml.finish()
 }
 
-/// `<ErrorResponse>`: RequestId sits directly under the root, no ResponseMetadata.
-pub fn error(err: &AwsError, service_namespace: &str, request_id: &str) -> String {
-    let namespace = match err.fault() {
-        Fault::Service => service_namespace,
-        Fault::AwsFault => AWS_FAULT_NAMESPACE,
-    };
+/// `<{Action}Response><ResponseMetadata><RequestId/>…`: an action that returns nothing.
+pub(crate) fn empty(action: &str, service: Service, request_id: &str) -> String {
+    let response = format!("{action}Response");
     let mut xml = XmlWriter::new();
-    xml.open_root("ErrorResponse", namespace)
+    xml.open_root(&response, service.namespace())
+        .open("ResponseMetadata")
+        .leaf("RequestId", request_id)
+        .close("ResponseMetadata")
+        .close(&response);
+    xml.finish()
+}
+
+/// `<ErrorResponse>`: RequestId sits directly under the root, no ResponseMetadata.
+pub(crate) fn error(err: &AwsError, service: Service, request_id: &str) -> String {
+    let mut xml = XmlWriter::new();
+    xml.open_root("ErrorResponse", err.namespace(service.namespace()))
         .open("Error")
         .leaf("Type", err.fault_type())
         .leaf("Code", err.code());
@@ -130,12 +136,32 @@ mod tests {
         // awslabs/aws-sdk-rust#827: content-length 390 with a 36-character request id.
         let body = error(
             &AwsError::VerificationKeyUnavailable,
-            STS_NAMESPACE,
+            Service::Sts,
             "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
         );
         let expected = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>InvalidIdentityToken</Code>\n    <Message>Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements</Message>\n  </Error>\n  <RequestId>xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</RequestId>\n</ErrorResponse>\n";
         assert_eq!(body, expected);
         assert_eq!(body.len(), 390);
+    }
+
+    #[test]
+    fn an_internal_failure_renders_as_a_receiver_fault_in_the_service_namespace() {
+        let body = error(&AwsError::InternalFailure, Service::Iam, "r");
+        assert_eq!(
+            body,
+            "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n  <Error>\n    <Type>Receiver</Type>\n    <Code>InternalFailure</Code>\n    <Message>The request processing has failed because of an unknown error, exception or failure.</Message>\n  </Error>\n  <RequestId>r</RequestId>\n</ErrorResponse>\n"
+        );
+    }
+
+    #[test]
+    fn an_unknown_action_answers_in_the_aws_fault_namespace() {
+        let err = AwsError::InvalidAction {
+            action: "NoSuchAction".into(),
+            version: Some("2011-06-15".into()),
+        };
+        assert!(error(&err, Service::Sts, "r").starts_with(
+            "<ErrorResponse xmlns=\"http://webservices.amazon.com/AWSFault/2005-15-09\">"
+        ));
     }
 
     #[test]

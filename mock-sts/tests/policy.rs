@@ -15,7 +15,9 @@
 //!                "decision": "Allow" | "ExplicitDeny" | "ImplicitDeny",
 //!                "statement": 0 }] }]                    // optional: index of the deciding statement
 //! ```
-//! A group without `error` must parse. All failures are collected and reported together.
+//! A group without `error` must parse. A group with `error` cannot evaluate anything, so it must
+//! carry no `tests`: such cases would never run, and the runner fails on them rather than skip
+//! them silently. All failures are collected and reported together.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -125,6 +127,14 @@ fn run_group(file: &str, group: &Group, failures: &mut Vec<String>) {
         Kind::Identity => PolicyKind::Identity,
     };
     let where_ = format!("{file}: {}", group.description);
+    if let Some(expected) = &group.error
+        && !group.tests.is_empty()
+    {
+        failures.push(format!(
+            "{where_}: expects {expected}, so its {} case(s) cannot run; drop them or the error",
+            group.tests.len()
+        ));
+    }
     let parsed = policy::parse(&text, kind);
     match (&group.error, parsed) {
         (Some(expected), Ok(_)) => failures.push(format!("{where_}: parsed, expected {expected}")),
@@ -208,4 +218,19 @@ fn build_context(spec: &Context) -> RequestContext {
         };
     }
     context
+}
+
+#[test]
+fn a_group_that_expects_an_error_and_carries_cases_fails() {
+    let group: Group = serde_json::from_value(serde_json::json!({
+        "description": "refused, yet with cases",
+        "policy": "not json",
+        "error": "InvalidJson",
+        "tests": [{"description": "never runs", "decision": "Allow"}]
+    }))
+    .unwrap();
+    let mut failures = Vec::new();
+    run_group("inline", &group, &mut failures);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].contains("cannot run"), "{failures:?}");
 }

@@ -1,7 +1,9 @@
 //! How one (operator, key, values) entry of a `Condition` block is decided against a request.
 //!
-//! Semantics (iam-user-guide `reference_policies_elements_condition_operators.md`,
-//! `reference_policies_multi-value-conditions.md`; aws-sts.md §4.5):
+//! Semantics, from the IAM User Guide pages "IAM JSON policy elements: Condition operators"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>) and
+//! "Single-valued vs. multivalued context keys"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>):
 //! * values listed for one key are ORed; negated operators are NOR over them (the key must match none);
 //! * a key absent from the request makes the condition false, except: negated operators → true,
 //!   `...IfExists` → true, `ForAllValues:` → true, and `Null` tests presence itself;
@@ -10,26 +12,13 @@
 
 use std::net::IpAddr;
 
-use serde::Serialize;
-
 use super::context::RequestContext;
-use super::document::PolicyVersion;
+use super::document::{Condition, PolicyVersion};
 use super::operator::{BaseOperator, Operator, SetQualifier, Test};
 use super::scalar::{self, Cidr, Decimal, Instant};
 use super::trace::ConditionTrace;
 use super::variables::{self, Unresolved};
 use super::wildcard::{self, Token};
-
-/// One key tested by one operator: `"StringLike": {"gitlab.example.com:sub": ["a", "b"]}` is one `Condition`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Condition {
-    pub operator: Operator,
-    /// The key as written; matched against the request case-insensitively.
-    pub key: String,
-    /// The policy values as text. JSON numbers and booleans are kept in their printed form (`10`, `true`),
-    /// which is how IAM compares them.
-    pub values: Vec<String>,
-}
 
 /// A policy value made ready for comparison.
 enum Prepared {

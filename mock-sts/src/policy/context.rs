@@ -70,7 +70,7 @@ impl Principal {
 /// Key names are case-insensitive (`AWS:SourceIp` is `aws:sourceip`); values keep their case. A key holds a
 /// list of values: one for single-valued keys such as `gitlab.example.com:sub`, several for multivalued ones
 /// such as an `aud` array. A key inserted with no values counts as absent for every operator (IAM treats a key
-/// that resolves to an empty set like a missing one: `ForAllValues` true, `ForAnyValue` false). [I]
+/// that resolves to an empty set like a missing one: `ForAllValues` true, `ForAnyValue` false). \[I\]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestContext {
     pub principal: Principal,

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::condition::Condition;
 use super::context::PrincipalKind;
+use super::operator::Operator;
 
 /// Which rules a document is held to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -115,4 +115,15 @@ pub struct PrincipalEntry {
 pub struct PatternElement {
     pub negated: bool,
     pub patterns: Vec<String>,
+}
+
+/// One key tested by one operator: `"StringLike": {"gitlab.example.com:sub": ["a", "b"]}` is one `Condition`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Condition {
+    pub operator: Operator,
+    /// The key as written; matched against the request case-insensitively.
+    pub key: String,
+    /// The policy values as text. JSON numbers and booleans are kept in their printed form (`10`, `true`),
+    /// which is how IAM compares them.
+    pub values: Vec<String>,
 }

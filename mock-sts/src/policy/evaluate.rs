@@ -1,4 +1,5 @@
-//! Deciding a request against a parsed document (iam-user-guide `reference_policies_evaluation-logic.md`):
+//! Deciding a request against a parsed document, as the IAM User Guide page "Policy evaluation logic"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>) describes it:
 //! default deny; any matching `Deny` wins; otherwise any matching `Allow` allows.
 
 use super::condition;

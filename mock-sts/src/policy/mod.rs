@@ -5,20 +5,30 @@
 //! IAM does for `AssumeRoleWithWebIdentity` and returns an [`Evaluation`] whose trace says, statement by
 //! statement and condition by condition, why.
 //!
-//! Spec: shared reference `aws-sts.md` §4.5 (semantics) and §5.3 (validation), and iam-user-guide
-//! `reference_policies_elements_condition_operators.md`, `reference_policies_multi-value-conditions.md`,
-//! `reference_policies_variables.md`, `reference_policies_evaluation-logic.md`. Choices the sources leave
-//! open are marked `[I]` (inferred) or `[?]` (unknown) in the doc comment where they are made.
+//! Sources: the IAM User Guide pages "IAM JSON policy elements: Condition operators"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>),
+//! "Single-valued vs. multivalued context keys"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>),
+//! "IAM policy elements: Variables and tags"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>) and "Policy evaluation
+//! logic" (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>); the
+//! order of IAM's validation messages follows moto's `moto/iam/policy_validation.py` (getmoto/moto), which was
+//! written against live IAM. `docs/aws-behaviour.md` in this repository summarises what the engine relies on.
+//! Choices the sources leave open are marked `[I]` (inferred) or `[?]` (unknown) in the doc comment where they
+//! are made.
 //!
-//! Layout: `document` (model), `parse` (grammar and validation phases), `trust` (trust-policy rules),
-//! `operator` (operator names), `condition` (deciding one condition), `variables` (`${...}`), `wildcard` (globs), `scalar` (numbers, dates, IPs),
-//! `context` (the request), `evaluate` (decision), `trace` (the why).
+//! Layout: `document` (the model, conditions included), `parse` (validation phases), `grammar` (the
+//! JSON shape of each element), `trust`
+//! (trust-policy rules), `operator` (operator names), `condition` (deciding one condition), `variables`
+//! (`${...}`), `wildcard` (globs), `scalar` (numbers, dates, IPs), `context` (the request), `evaluate`
+//! (decision), `trace` (the why).
 
 mod condition;
 mod context;
 mod document;
 mod error;
 mod evaluate;
+mod grammar;
 mod json;
 mod operator;
 mod parse;
@@ -31,16 +41,14 @@ mod wildcard;
 #[cfg(test)]
 mod tests;
 
-pub use condition::Condition;
 pub use context::{Principal, PrincipalKind, RequestContext};
 pub use document::{
-    Effect, PatternElement, PolicyDocument, PolicyKind, PolicyVersion, PrincipalElement,
+    Condition, Effect, PatternElement, PolicyDocument, PolicyKind, PolicyVersion, PrincipalElement,
     PrincipalEntry, PrincipalSet, Statement,
 };
 pub use error::PolicyError;
 pub use operator::{BaseOperator, Operator, SetQualifier};
 pub use trace::{ConditionTrace, Decision, ElementTrace, Evaluation, StatementTrace};
-pub use trust::{ROLE_ASSUMPTION_ACTIONS, is_valid_federated_principal};
 
 /// Parses and validates a policy document. `PolicyKind::Trust` adds the role-trust-policy rules.
 pub fn parse(json: &str, kind: PolicyKind) -> Result<PolicyDocument, PolicyError> {

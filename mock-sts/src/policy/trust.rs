@@ -1,5 +1,6 @@
-//! The rules IAM adds for role trust policies at `CreateRole` / `UpdateAssumeRolePolicy`
-//! (aws-sts.md §5.3), checked in IAM's order: actions, then resources, then federated principals.
+//! The rules IAM adds for role trust policies at `CreateRole` / `UpdateAssumeRolePolicy`, checked in IAM's
+//! order: actions, then resources, then federated principals (the order moto's `moto/iam/policy_validation.py`
+//! in getmoto/moto reproduces; the messages and their sources are listed in `docs/aws-behaviour.md`).
 
 use super::context::{PrincipalKind, is_account_id};
 use super::document::{PolicyDocument, PolicyKind, PrincipalSet};
@@ -8,7 +9,7 @@ use super::wildcard;
 
 /// The actions a trust policy may name. A wildcard entry is accepted when it matches at least one of them
 /// (`sts:*`, `sts:AssumeRoleWith*`, `*`), compared case-insensitively like every action. [I]
-pub const ROLE_ASSUMPTION_ACTIONS: [&str; 6] = [
+const ROLE_ASSUMPTION_ACTIONS: [&str; 6] = [
     "sts:AssumeRole",
     "sts:AssumeRoleWithSAML",
     "sts:AssumeRoleWithWebIdentity",
@@ -63,7 +64,7 @@ pub(crate) fn check(document: &PolicyDocument) -> Result<(), PolicyError> {
 ///
 /// A domain is two or more dot-separated labels of ASCII letters, digits and hyphens, at most 253 characters;
 /// a partition is `aws` or `aws-<letters>` (`aws-cn`, `aws-us-gov`). A lone `"*"` is refused. [I]
-pub fn is_valid_federated_principal(value: &str) -> bool {
+pub(crate) fn is_valid_federated_principal(value: &str) -> bool {
     is_domain_name(value) || is_provider_arn(value)
 }
 

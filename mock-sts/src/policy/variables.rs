@@ -1,7 +1,8 @@
 //! Policy variables: `${aws:username}`, `${key, 'default'}` and the escapes `${*}`, `${?}`, `${$}`.
 //!
 //! IAM substitutes them only in documents with `Version: 2012-10-17`; in 2008-10-17 (or without a `Version`)
-//! `${...}` is ordinary text. See iam-user-guide `reference_policies_variables.md`.
+//! `${...}` is ordinary text. See the IAM User Guide page "IAM policy elements: Variables and tags"
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>).
 
 use super::context::RequestContext;
 use super::document::PolicyVersion;

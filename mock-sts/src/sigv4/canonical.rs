@@ -1,11 +1,15 @@
 //! Rebuilding the canonical request and string to sign from what was received.
 
-use super::*;
+use aws_lc_rs::digest;
+use http::HeaderMap;
+
+use super::error::{SigV4Error, malformed};
+use super::types::{ALGORITHM, AuthLocation, ParsedAuth, Q_SIGNATURE, Request};
 
 /// The SigV4 canonical request for `req` as `auth` describes it, with the given payload hash.
 ///
 /// Exposed so callers can log it when a signature does not match.
-pub fn canonical_request(
+pub(super) fn canonical_request(
     req: &Request,
     auth: &ParsedAuth,
     payload_hash: &str,
@@ -31,7 +35,7 @@ pub fn canonical_request(
 }
 
 /// `AWS4-HMAC-SHA256\n<amz-date>\n<scope>\n<hex sha256(canonical request)>`.
-pub fn string_to_sign(auth: &ParsedAuth, canonical_request: &[u8]) -> String {
+pub(super) fn string_to_sign(auth: &ParsedAuth, canonical_request: &[u8]) -> String {
     format!(
         "{ALGORITHM}\n{}\n{}\n{}",
         auth.amz_date,
@@ -148,7 +152,7 @@ pub(super) fn query_string(
 }
 
 /// Invalid `%` escapes are kept literally, which is what lenient servers do.
-pub(super) fn form_decode(s: &str) -> Vec<u8> {
+fn form_decode(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -170,14 +174,14 @@ pub(super) fn form_decode(s: &str) -> Vec<u8> {
     out
 }
 
-pub(super) fn hex_byte(pair: &[u8]) -> Option<u8> {
+fn hex_byte(pair: &[u8]) -> Option<u8> {
     let hi = char::from(*pair.first()?).to_digit(16)?;
     let lo = char::from(*pair.get(1)?).to_digit(16)?;
     u8::try_from(hi * 16 + lo).ok()
 }
 
 /// SigV4 URI encoding: RFC 3986 unreserved characters stay, every other byte is `%XX`.
-pub(super) fn uri_encode(bytes: &[u8]) -> String {
+fn uri_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 3);
     for &b in bytes {
         if is_unreserved(b) {
@@ -189,11 +193,11 @@ pub(super) fn uri_encode(bytes: &[u8]) -> String {
     out
 }
 
-pub(super) fn is_unreserved(b: u8) -> bool {
+fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
-pub(super) fn push_percent(out: &mut String, b: u8) {
+fn push_percent(out: &mut String, b: u8) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     out.push('%');
     out.push(char::from(HEX[usize::from(b >> 4)]));

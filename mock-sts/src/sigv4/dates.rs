@@ -1,6 +1,10 @@
 //! SigV4 date formats.
 
-use super::*;
+use std::time::SystemTime;
+
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset, macros::format_description};
+
+use super::error::{SigV4Error, malformed};
 
 pub(super) fn parse_amz_date(value: &str) -> Result<OffsetDateTime, SigV4Error> {
     let bad = || malformed(format!("X-Amz-Date {value:?} is not yyyymmddTHHMMSSZ"));

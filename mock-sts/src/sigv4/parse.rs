@@ -1,12 +1,22 @@
 //! Extracting SigV4 auth values from the Authorization header or a presigned query.
 
-use super::*;
+use http::HeaderMap;
+use http::header::AUTHORIZATION;
+
+use super::canonical::{decode_query, query_string, query_value};
+use super::dates::parse_scope_date;
+use super::error::{SigV4Error, malformed};
+use super::types::{
+    ALGORITHM, AuthLocation, Credential, MAX_PRESIGN_EXPIRES_SECS, ParsedAuth, Q_ALGORITHM,
+    Q_CREDENTIAL, Q_DATE, Q_EXPIRES, Q_SECURITY_TOKEN, Q_SIGNATURE, Q_SIGNED_HEADERS, Request,
+    TERMINATOR, X_AMZ_DATE, X_AMZ_SECURITY_TOKEN,
+};
 
 /// Extract SigV4 auth values from a request.
 ///
 /// `Ok(None)` when the request carries no SigV4 auth at all (neither an `Authorization` header
 /// nor an `X-Amz-Algorithm` query parameter).
-pub fn parse(req: &Request) -> Result<Option<ParsedAuth>, SigV4Error> {
+pub(crate) fn parse(req: &Request) -> Result<Option<ParsedAuth>, SigV4Error> {
     let query = decode_query(req.query);
     let presign_algorithm = query_value(&query, Q_ALGORITHM);
     let auth = match (req.headers.get(AUTHORIZATION), presign_algorithm) {
@@ -23,10 +33,7 @@ pub fn parse(req: &Request) -> Result<Option<ParsedAuth>, SigV4Error> {
     Ok(Some(auth))
 }
 
-pub(super) fn parse_header_auth(
-    headers: &HeaderMap,
-    value: &[u8],
-) -> Result<ParsedAuth, SigV4Error> {
+fn parse_header_auth(headers: &HeaderMap, value: &[u8]) -> Result<ParsedAuth, SigV4Error> {
     let value = std::str::from_utf8(value)
         .map_err(|_| malformed("Authorization header is not UTF-8"))?
         .trim();
@@ -49,7 +56,7 @@ pub(super) fn parse_header_auth(
 }
 
 /// Tells an unsupported AWS scheme apart from a header that is not AWS auth at all.
-pub(super) fn check_header_algorithm(algorithm: &str) -> Result<(), SigV4Error> {
+fn check_header_algorithm(algorithm: &str) -> Result<(), SigV4Error> {
     if algorithm == ALGORITHM {
         Ok(())
     } else if algorithm.starts_with("AWS") {
@@ -112,7 +119,7 @@ impl<'a> AuthFields<'a> {
     }
 }
 
-pub(super) fn parse_query_auth(
+fn parse_query_auth(
     query: &[(Vec<u8>, Vec<u8>)],
     algorithm: &[u8],
 ) -> Result<ParsedAuth, SigV4Error> {
@@ -136,7 +143,7 @@ pub(super) fn parse_query_auth(
     })
 }
 
-pub(super) fn parse_expires(value: &str) -> Result<u64, SigV4Error> {
+fn parse_expires(value: &str) -> Result<u64, SigV4Error> {
     let secs = value
         .parse::<u64>()
         .ok()
@@ -154,7 +161,7 @@ pub(super) fn parse_expires(value: &str) -> Result<u64, SigV4Error> {
     Ok(secs)
 }
 
-pub(super) fn parse_credential(value: &str) -> Result<Credential, SigV4Error> {
+fn parse_credential(value: &str) -> Result<Credential, SigV4Error> {
     let parts: Vec<&str> = value.split('/').collect();
     let [access_key_id, date, region, service, terminator] = parts[..] else {
         return Err(malformed(format!(
@@ -183,7 +190,7 @@ pub(super) fn parse_credential(value: &str) -> Result<Credential, SigV4Error> {
 
 /// Canonical header order is the signer's sort order, so an unsorted list cannot have come
 /// from a conforming signer.
-pub(super) fn parse_signed_headers(value: &str) -> Result<Vec<String>, SigV4Error> {
+fn parse_signed_headers(value: &str) -> Result<Vec<String>, SigV4Error> {
     let names: Vec<String> = value.split(';').map(str::to_owned).collect();
     let valid_name = |n: &String| {
         !n.is_empty()
@@ -204,7 +211,7 @@ pub(super) fn parse_signed_headers(value: &str) -> Result<Vec<String>, SigV4Erro
 }
 
 /// Checks shared by both auth locations.
-pub(super) fn validate(auth: &ParsedAuth) -> Result<(), SigV4Error> {
+fn validate(auth: &ParsedAuth) -> Result<(), SigV4Error> {
     if auth.signature.len() != 64 || !auth.signature.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(malformed("Signature is not 64 hex characters"));
     }
@@ -221,7 +228,7 @@ pub(super) fn validate(auth: &ParsedAuth) -> Result<(), SigV4Error> {
     Ok(())
 }
 
-pub(super) fn header_string(headers: &HeaderMap, name: &str) -> Result<Option<String>, SigV4Error> {
+fn header_string(headers: &HeaderMap, name: &str) -> Result<Option<String>, SigV4Error> {
     headers
         .get(name)
         .map(|v| {

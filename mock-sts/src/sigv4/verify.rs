@@ -1,6 +1,12 @@
 //! The clock window and the signature comparison.
 
-use super::*;
+use aws_lc_rs::constant_time;
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+use super::canonical::{canonical_request, sha256_hex, string_to_sign};
+use super::dates::{format_amz_date, scope_date_time};
+use super::error::{SigV4Error, SkewDirection, malformed};
+use super::types::{AuthLocation, MAX_CLOCK_SKEW, ParsedAuth, Request, UNSIGNED_PAYLOAD};
 
 /// Verify `auth` (from [`parse`] on the same request) against `secret_access_key`.
 ///
@@ -8,7 +14,7 @@ use super::*;
 /// service fits the action is the caller's decision. Presigned URLs are checked against
 /// `X-Amz-Expires` only; STS's extra 15-minute cap, if wanted, is the caller's
 /// (see [`ParsedAuth::signed_at`]).
-pub fn verify(
+pub(crate) fn verify(
     req: &Request,
     auth: &ParsedAuth,
     secret_access_key: &str,
@@ -36,7 +42,7 @@ pub fn verify(
     Err(SigV4Error::SignatureMismatch)
 }
 
-pub(super) fn check_time(
+fn check_time(
     auth: &ParsedAuth,
     signed_at: OffsetDateTime,
     now: OffsetDateTime,
@@ -56,11 +62,7 @@ pub(super) fn check_time(
     }
 }
 
-pub(super) fn skew_error(
-    auth: &ParsedAuth,
-    now: OffsetDateTime,
-    direction: SkewDirection,
-) -> SigV4Error {
+fn skew_error(auth: &ParsedAuth, now: OffsetDateTime, direction: SkewDirection) -> SigV4Error {
     SigV4Error::RequestExpired {
         amz_date: auth.amz_date.clone(),
         now: format_amz_date(now),
@@ -70,7 +72,7 @@ pub(super) fn skew_error(
     }
 }
 
-pub(super) fn check_presign_expiry(
+fn check_presign_expiry(
     auth: &ParsedAuth,
     signed_at: OffsetDateTime,
     now: OffsetDateTime,
@@ -97,7 +99,7 @@ pub(super) fn check_presign_expiry(
 /// mismatch, which is what a client that signed a declared hash then gets. Presigned: botocore
 /// and the Go SDK hash the (empty) body, S3-style signers use `UNSIGNED-PAYLOAD`; both are
 /// accepted.
-pub(super) fn payload_hash_candidates(req: &Request, auth: &ParsedAuth) -> Vec<String> {
+fn payload_hash_candidates(req: &Request, auth: &ParsedAuth) -> Vec<String> {
     let body_hash = sha256_hex(req.body);
     match auth.location {
         AuthLocation::Query => vec![body_hash, UNSIGNED_PAYLOAD.to_owned()],

@@ -1,0 +1,28 @@
+//! AssumeRoleWithWebIdentity: unsigned, checked in the order `unknowns::WEB_IDENTITY_CHECK_ORDER`
+//! lists, answered as the API reference page describes it
+//! (<https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html>)
+//! with the bytes `docs/aws-behaviour.md` cites.
+//!
+//! `request` reads the parameters, `claims` the token, `pipeline` runs the checks, `answer` builds
+//! the trust-policy context and the success XML.
+
+mod answer;
+mod claims;
+mod pipeline;
+mod request;
+
+#[cfg(test)]
+mod tests;
+
+use crate::outcome::Outcome;
+use crate::query::Params;
+use crate::state::Sts;
+use crate::unknowns;
+
+pub(crate) async fn assume_role_with_web_identity(
+    sts: &Sts,
+    params: &Params,
+    request_id: &str,
+) -> Outcome {
+    pipeline::run(sts, params, request_id, unknowns::WEB_IDENTITY_CHECK_ORDER).await
+}
