@@ -3,7 +3,7 @@
 use std::fmt::{self, Write as _};
 use std::ops::{Range, RangeFrom, RangeInclusive, RangeTo, RangeToInclusive};
 
-use mock_sts::request_log::LogEntry as Request;
+use mock_sts::LogEntry as Request;
 
 /// How many matching requests an expectation allows. Built from a number or a range:
 /// `1`, `1..`, `..=3`, `2..4`.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use mock_sts::request_log::LogEntry as Request;
+use mock_sts::LogEntry as Request;
 
 use crate::aws_query::QueryClient;
 use crate::credentials::Credentials;
@@ -58,8 +58,8 @@ impl Default for FederationBuilder {
             fixed_time: None,
             signing_key_pem: None,
             trusted_issuer_ca: true,
-            account_id: mock_sts::config::DEFAULT_ACCOUNT_ID.to_owned(),
-            region: mock_sts::config::DEFAULT_REGION.to_owned(),
+            account_id: mock_sts::DEFAULT_ACCOUNT_ID.to_owned(),
+            region: mock_sts::DEFAULT_REGION.to_owned(),
         }
     }
 }
@@ -137,8 +137,8 @@ impl FederationBuilder {
         let issuer_host = gitlab.issuer().trim_start_matches("https://").to_owned();
         Ok(Federation {
             admin: Credentials {
-                access_key_id: mock_sts::config::DEFAULT_ADMIN_ACCESS_KEY_ID.to_owned(),
-                secret_access_key: mock_sts::config::DEFAULT_ADMIN_SECRET_ACCESS_KEY.to_owned(),
+                access_key_id: mock_sts::DEFAULT_ADMIN_ACCESS_KEY_ID.to_owned(),
+                secret_access_key: mock_sts::DEFAULT_ADMIN_SECRET_ACCESS_KEY.to_owned(),
                 session_token: None,
                 expiration: None,
             },
@@ -260,7 +260,20 @@ impl Federation {
 
     /// Every request mock-sts has answered so far, oldest first, with its explanation.
     pub fn requests(&self) -> Vec<Request> {
-        crate::log_shim::requests(&self.sts)
+        self.sts.requests()
+    }
+
+    /// The requests answered after sequence number `after` (see [`Request::seq`]), waiting until
+    /// there is at least one. Empty only when mock-sts has stopped.
+    pub async fn requests_after(&self, after: u64) -> Vec<Request> {
+        // Subscribed before looking, so an answer logged in between still wakes us.
+        let mut updates = self.sts.log_updates();
+        loop {
+            let new = self.sts.requests_since(after);
+            if !new.is_empty() || updates.changed().await.is_err() {
+                return new;
+            }
+        }
     }
 
     pub(crate) fn query(&self) -> &QueryClient {

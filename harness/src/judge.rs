@@ -4,7 +4,7 @@
 
 use crate::clients::ClientOutcome;
 use crate::scenario::Expected;
-use mock_sts::request_log::LogEntry;
+use mock_sts::LogEntry;
 
 const ASSUME: &str = "AssumeRoleWithWebIdentity";
 const CALLER_IDENTITY: &str = "GetCallerIdentity";

@@ -63,7 +63,6 @@ mod files;
 mod iam;
 mod job;
 mod judge;
-mod log_shim;
 mod report;
 pub mod runner;
 mod runtime;
@@ -90,4 +89,4 @@ pub mod mint {
 
 /// One request mock-sts answered: action, status, AWS error code and message, the role and key
 /// involved, credentials issued, and mock-sts's explanation of its decision.
-pub use mock_sts::request_log::LogEntry as Request;
+pub use mock_sts::LogEntry as Request;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use mock_sts::request_log::LogEntry as Request;
+use mock_sts::LogEntry as Request;
 
 use crate::expect::describe;
 use crate::federation::Federation;
@@ -31,9 +31,6 @@ struct UpReady {
     mint_url: String,
     ca_pem: String,
 }
-
-/// How often the request log is looked at for new answers to print.
-const LOG_POLL: Duration = Duration::from_millis(200);
 
 /// Removes the env file when `up` ends, however it ends: a stale file sourced after the next
 /// start would point a shell at ports nobody listens on.
@@ -107,9 +104,8 @@ async fn serve(
     loop {
         tokio::select! {
             () = &mut shutdown => return Ok(()),
-            () = tokio::time::sleep(LOG_POLL) => {
-                let new: Vec<Request> =
-                    fed.requests().into_iter().filter(|e| e.seq > printed).collect();
+            new = fed.requests_after(printed) => {
+                anyhow::ensure!(!new.is_empty(), "mock-sts stopped");
                 for entry in new {
                     printed = entry.seq;
                     eprintln!("{}", log_line(&entry));

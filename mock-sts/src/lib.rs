@@ -15,7 +15,7 @@ mod auth;
 mod caller_identity;
 mod clock;
 // Public for the paths fedlab already uses (`config::DEFAULT_*`); the crate root re-exports all of it.
-pub mod config;
+mod config;
 mod error;
 mod errors;
 mod iam;
@@ -27,7 +27,7 @@ mod outcome;
 pub mod policy;
 mod query;
 // Public for the path fedlab already uses (`request_log::LogEntry`); re-exported at the root.
-pub mod request_log;
+mod request_log;
 mod respond;
 mod routes;
 mod running;
