@@ -21,7 +21,7 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
-    let mut code = String::from("pub const EMBEDDED: &[(&str, &str)] = &[\n");
+    let mut code = String::from("pub(crate) const EMBEDDED: &[(&str, &str)] = &[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path

@@ -4,7 +4,6 @@
 //!
 //! [`spawn`] runs it in-process; [`MintRequest`] and [`MintResponse`] are the mint API's
 //! JSON bodies. docs/gitlab-behaviour.md records which GitLab behaviour each part copies.
-#![warn(unreachable_pub)]
 
 // Module dependencies point one way: `server` -> `routes` -> the handlers (`discovery`,
 // `mint`) -> `state` and the pure modules (`claims`, `keys`, `issuer`, `tls`, `paths`).

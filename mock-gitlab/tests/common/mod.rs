@@ -15,13 +15,13 @@ use mock_gitlab::{Config, FixedClock, RunningGitlab};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
 
-pub const FIXTURE_KEY: &str = include_str!("../fixtures/ci-signing-key.pem");
-pub const FIXED_NOW: i64 = 1_700_000_000;
+pub(crate) const FIXTURE_KEY: &str = include_str!("../fixtures/ci-signing-key.pem");
+pub(crate) const FIXED_NOW: i64 = 1_700_000_000;
 /// Only ever a name inside documents and tokens; no test connects to it.
-pub const EXTERNAL_URL: &str = "https://gitlab.fedlab.test";
+pub(crate) const EXTERNAL_URL: &str = "https://gitlab.fedlab.test";
 
 /// Fixed key, fixed clock, fixed external issuer: everything snapshot-stable.
-pub fn fixed_config() -> Config {
+pub(crate) fn fixed_config() -> Config {
     let mut c = Config::new("127.0.0.1:0".parse().unwrap());
     c.signing_key_pem = Some(FIXTURE_KEY.to_owned());
     c.clock = Arc::new(FixedClock(FIXED_NOW));
@@ -31,7 +31,7 @@ pub fn fixed_config() -> Config {
 
 /// Serves `mock_gitlab::app` over plain HTTP on loopback, for tests that look at documents
 /// whose issuer is a name nothing should dial. Returns `http://127.0.0.1:PORT`.
-pub async fn serve_app_plain(config: Config) -> String {
+pub(crate) async fn serve_app_plain(config: Config) -> String {
     let app = mock_gitlab::app(config).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -41,13 +41,13 @@ pub async fn serve_app_plain(config: Config) -> String {
     format!("http://{addr}")
 }
 
-pub fn plain_client() -> reqwest::Client {
+pub(crate) fn plain_client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
 /// A client that trusts exactly the given roots and pins `localhost` to `addr`, so no
 /// resolver (or system trust store, or proxy variable) is involved.
-pub fn https_client(roots_pem: &[&str], addr: SocketAddr) -> reqwest::Client {
+pub(crate) fn https_client(roots_pem: &[&str], addr: SocketAddr) -> reqwest::Client {
     let certs = roots_pem
         .iter()
         .map(|pem| reqwest::Certificate::from_pem(pem.as_bytes()).unwrap());
@@ -60,22 +60,22 @@ pub fn https_client(roots_pem: &[&str], addr: SocketAddr) -> reqwest::Client {
 }
 
 /// The fixture key on a free loopback port; everything else default (no state dir).
-pub fn default_config() -> Config {
+pub(crate) fn default_config() -> Config {
     let mut c = Config::new("127.0.0.1:0".parse().unwrap());
     c.signing_key_pem = Some(FIXTURE_KEY.to_owned());
     c
 }
 
-pub async fn spawn_default() -> RunningGitlab {
+pub(crate) async fn spawn_default() -> RunningGitlab {
     mock_gitlab::spawn(default_config()).await.unwrap()
 }
 
-pub fn client_for(server: &RunningGitlab) -> reqwest::Client {
+pub(crate) fn client_for(server: &RunningGitlab) -> reqwest::Client {
     https_client(&[server.ca_pem()], server.addr())
 }
 
 /// Decodes a compact JWS into (header, payload) without verifying it.
-pub fn decode_unverified(token: &str) -> (Value, Value) {
+pub(crate) fn decode_unverified(token: &str) -> (Value, Value) {
     let mut parts = token.split('.');
     let header = B64.decode(parts.next().unwrap()).unwrap();
     let payload = B64.decode(parts.next().unwrap()).unwrap();
@@ -88,11 +88,11 @@ pub fn decode_unverified(token: &str) -> (Value, Value) {
 }
 
 /// Raw header bytes, for checking the exact serialization.
-pub fn raw_header(token: &str) -> String {
+pub(crate) fn raw_header(token: &str) -> String {
     String::from_utf8(B64.decode(token.split('.').next().unwrap()).unwrap()).unwrap()
 }
 
-pub async fn mint(client: &reqwest::Client, url: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn mint(client: &reqwest::Client, url: &str, body: Value) -> (u16, Value) {
     let resp = client.post(url).json(&body).send().await.unwrap();
     let status = resp.status().as_u16();
     let ct = resp
@@ -105,7 +105,7 @@ pub async fn mint(client: &reqwest::Client, url: &str, body: Value) -> (u16, Val
 }
 
 /// The JWKS as raw JSON and as jsonwebtoken's type.
-pub async fn fetch_jwks(client: &reqwest::Client, url: &str) -> (Value, jsonwebtoken::jwk::JwkSet) {
+pub(crate) async fn fetch_jwks(client: &reqwest::Client, url: &str) -> (Value, jsonwebtoken::jwk::JwkSet) {
     let text = client.get(url).send().await.unwrap().text().await.unwrap();
     (
         serde_json::from_str(&text).unwrap(),
@@ -114,7 +114,7 @@ pub async fn fetch_jwks(client: &reqwest::Client, url: &str) -> (Value, jsonwebt
 }
 
 /// Runs a command with `stdin` fed in, returning stdout.
-pub async fn run(cmd: &str, args: &[&str], stdin: &[u8]) -> String {
+pub(crate) async fn run(cmd: &str, args: &[&str], stdin: &[u8]) -> String {
     let mut child = tokio::process::Command::new(cmd)
         .args(args)
         .stdin(Stdio::piped())
@@ -131,7 +131,7 @@ pub async fn run(cmd: &str, args: &[&str], stdin: &[u8]) -> String {
 }
 
 /// Splits out the PEM CERTIFICATE blocks of `text`.
-pub fn pem_blocks(text: &str) -> Vec<String> {
+pub(crate) fn pem_blocks(text: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {

@@ -13,14 +13,14 @@ use mock_sts::{Config, FixedClock, RunningSts};
 use serde_json::{Value, json};
 
 /// 2023-11-14T22:13:20Z, the instant both mocks treat as now.
-pub const NOW: i64 = 1_700_000_000;
-pub const ACCOUNT: &str = "123456789012";
-pub const STS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
-pub const IAM: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
-pub const AWS_FAULT: &str = "http://webservices.amazon.com/AWSFault/2005-15-09";
-pub const ACCESS_DENIED: &str = "Not authorized to perform sts:AssumeRoleWithWebIdentity";
+pub(crate) const NOW: i64 = 1_700_000_000;
+pub(crate) const ACCOUNT: &str = "123456789012";
+pub(crate) const STS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+pub(crate) const IAM: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
+pub(crate) const AWS_FAULT: &str = "http://webservices.amazon.com/AWSFault/2005-15-09";
+pub(crate) const ACCESS_DENIED: &str = "Not authorized to perform sts:AssumeRoleWithWebIdentity";
 /// The tutorial job's subject: project mygroup/myproject, branch main.
-pub const MAIN_SUB: &str = "project_path:mygroup/myproject:ref_type:branch:ref:main";
+pub(crate) const MAIN_SUB: &str = "project_path:mygroup/myproject:ref_type:branch:ref:main";
 
 const SIGNING_KEY: &str = include_str!("../../../mock-gitlab/tests/fixtures/ci-signing-key.pem");
 const LOOPBACK: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
@@ -28,13 +28,13 @@ const LOOPBACK: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCA
 type BoxError = Box<dyn Error + Send + Sync>;
 
 /// mock-gitlab with the fixture key and the fixed clock, and an HTTPS client that trusts only its CA.
-pub struct Issuer {
+pub(crate) struct Issuer {
     gitlab: mock_gitlab::RunningGitlab,
     https: reqwest::Client,
 }
 
 impl Issuer {
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         Self::try_start().await.expect("mock-gitlab starts")
     }
 
@@ -53,25 +53,25 @@ impl Issuer {
     }
 
     /// `https://localhost:PORT`
-    pub fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         self.gitlab.issuer()
     }
 
     /// The issuer without its scheme: the provider ARN's tail and the condition-key prefix.
-    pub fn host(&self) -> &str {
+    pub(crate) fn host(&self) -> &str {
         self.url().trim_start_matches("https://")
     }
 
-    pub fn ca_pem(&self) -> &str {
+    pub(crate) fn ca_pem(&self) -> &str {
         self.gitlab.ca_pem()
     }
 
-    pub fn thumbprint(&self) -> &str {
+    pub(crate) fn thumbprint(&self) -> &str {
         self.gitlab.thumbprint()
     }
 
     /// A token from mock-gitlab's mint API, as a GitLab runner would get one for a job.
-    pub async fn mint(&self, request: Value) -> String {
+    pub(crate) async fn mint(&self, request: Value) -> String {
         let response = self
             .https
             .post(&self.gitlab.ready().mint_url)
@@ -88,7 +88,7 @@ impl Issuer {
     }
 
     /// The tutorial job's token: audience `sts.amazonaws.com`, mygroup/myproject on main.
-    pub async fn main_branch_token(&self) -> String {
+    pub(crate) async fn main_branch_token(&self) -> String {
         self.mint(json!({"aud": "sts.amazonaws.com", "project_path": "mygroup/myproject"}))
             .await
     }
@@ -96,21 +96,21 @@ impl Issuer {
 
 /// An AWS answer as received.
 #[derive(Debug)]
-pub struct Answer {
-    pub status: u16,
-    pub headers: reqwest::header::HeaderMap,
-    pub body: String,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: String,
 }
 
 /// Static or session credentials.
 #[derive(Debug, Clone)]
-pub struct Keys {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: Option<String>,
+pub(crate) struct Keys {
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: String,
+    pub(crate) session_token: Option<String>,
 }
 
-pub fn admin_keys() -> Keys {
+pub(crate) fn admin_keys() -> Keys {
     Keys {
         access_key_id: mock_sts::DEFAULT_ADMIN_ACCESS_KEY_ID.to_owned(),
         secret_access_key: mock_sts::DEFAULT_ADMIN_SECRET_ACCESS_KEY.to_owned(),
@@ -119,7 +119,7 @@ pub fn admin_keys() -> Keys {
 }
 
 /// The keys an AssumeRoleWithWebIdentity success issued.
-pub fn issued_keys(answer: &Answer) -> Keys {
+pub(crate) fn issued_keys(answer: &Answer) -> Keys {
     Keys {
         access_key_id: element(&answer.body, "AccessKeyId").unwrap(),
         secret_access_key: element(&answer.body, "SecretAccessKey").unwrap(),
@@ -128,18 +128,18 @@ pub fn issued_keys(answer: &Answer) -> Keys {
 }
 
 /// `NOW` as a signing time, since the server's clock is pinned there.
-pub fn signing_now() -> SystemTime {
+pub(crate) fn signing_now() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(NOW.unsigned_abs())
 }
 
 /// A mock-sts on the fixed clock, trusting `trusted_ca` (if any) as one of AWS's root CAs.
-pub struct Sts {
-    pub running: RunningSts,
+pub(crate) struct Sts {
+    pub(crate) running: RunningSts,
     http: reqwest::Client,
 }
 
 impl Sts {
-    pub async fn start(trusted_ca: Option<&str>) -> Self {
+    pub(crate) async fn start(trusted_ca: Option<&str>) -> Self {
         let mut config = Config::new(LOOPBACK);
         config.clock = Arc::new(FixedClock(NOW));
         config.trust_ca_pems.extend(trusted_ca.map(str::to_owned));
@@ -155,7 +155,7 @@ impl Sts {
 
     /// A provider for `issuer` with client ID `sts.amazonaws.com` and the given thumbprints, and
     /// role `gitlab-ci` (path `/`) that lets the main branch of mygroup/myproject in.
-    pub async fn standard(issuer: &Issuer, trust_issuer_ca: bool, thumbprints: &[&str]) -> Self {
+    pub(crate) async fn standard(issuer: &Issuer, trust_issuer_ca: bool, thumbprints: &[&str]) -> Self {
         let sts = Self::start(trust_issuer_ca.then(|| issuer.ca_pem())).await;
         sts.create_provider(issuer.url(), thumbprints).await;
         sts.create_role("gitlab-ci", None, &main_branch_policy(issuer.host()))
@@ -163,7 +163,7 @@ impl Sts {
         sts
     }
 
-    pub async fn create_provider(&self, url: &str, thumbprints: &[&str]) {
+    pub(crate) async fn create_provider(&self, url: &str, thumbprints: &[&str]) {
         let mut form = vec![
             ("Action", "CreateOpenIDConnectProvider".to_owned()),
             ("Version", "2010-05-08".to_owned()),
@@ -180,7 +180,7 @@ impl Sts {
         assert_eq!(answer.status, 200, "{}", answer.body);
     }
 
-    pub async fn create_role(&self, name: &str, path: Option<&str>, trust_policy: &str) {
+    pub(crate) async fn create_role(&self, name: &str, path: Option<&str>, trust_policy: &str) {
         let mut form = vec![
             ("Action", "CreateRole"),
             ("Version", "2010-05-08"),
@@ -193,7 +193,7 @@ impl Sts {
     }
 
     /// An unsigned form POST, as SDKs send Query calls.
-    pub async fn post(&self, form: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post(&self, form: &[(&str, &str)]) -> Answer {
         let response = self
             .http
             .post(format!("{}/", self.running.endpoint()))
@@ -206,7 +206,7 @@ impl Sts {
     }
 
     /// A form POST signed for `service` with `keys` at `signed_at`.
-    pub async fn signed(
+    pub(crate) async fn signed(
         &self,
         service: &str,
         form: &[(&str, &str)],
@@ -234,12 +234,12 @@ impl Sts {
     }
 
     /// An IAM call with the admin keys, signed at the server's pinned now.
-    pub async fn iam(&self, form: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn iam(&self, form: &[(&str, &str)]) -> Answer {
         self.signed("iam", form, &admin_keys(), signing_now()).await
     }
 
     /// AssumeRoleWithWebIdentity for `role_arn` with session name `GitLabRunner-42-574`.
-    pub async fn assume_arn(&self, role_arn: &str, token: &str) -> Answer {
+    pub(crate) async fn assume_arn(&self, role_arn: &str, token: &str) -> Answer {
         self.post(&[
             ("Action", "AssumeRoleWithWebIdentity"),
             ("Version", "2011-06-15"),
@@ -251,13 +251,13 @@ impl Sts {
     }
 
     /// AssumeRoleWithWebIdentity for the role `name` (at path `/`) of this account.
-    pub async fn assume(&self, name: &str, token: &str) -> Answer {
+    pub(crate) async fn assume(&self, name: &str, token: &str) -> Answer {
         self.assume_arn(&format!("arn:aws:iam::{ACCOUNT}:role/{name}"), token)
             .await
     }
 
     /// The request-log detail of the newest entry.
-    pub fn last_detail(&self) -> String {
+    pub(crate) fn last_detail(&self) -> String {
         let entries = self.running.requests();
         let last = entries.last().expect("a logged request");
         last.detail.clone().unwrap_or_default()
@@ -317,7 +317,7 @@ fn sign_request(
 }
 
 /// A trust policy that lets `sub` of the provider for `issuer_host` assume the role.
-pub fn trust_policy(issuer_host: &str, sub: &str) -> String {
+pub(crate) fn trust_policy(issuer_host: &str, sub: &str) -> String {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
@@ -330,12 +330,12 @@ pub fn trust_policy(issuer_host: &str, sub: &str) -> String {
     .to_string()
 }
 
-pub fn main_branch_policy(issuer_host: &str) -> String {
+pub(crate) fn main_branch_policy(issuer_host: &str) -> String {
     trust_policy(issuer_host, MAIN_SUB)
 }
 
 /// The text of the first `<name>…</name>`, XML-unescaped; Query answers are flat enough for it.
-pub fn element(xml: &str, name: &str) -> Option<String> {
+pub(crate) fn element(xml: &str, name: &str) -> Option<String> {
     let open = format!("<{name}>");
     let close = format!("</{name}>");
     let start = xml.find(&open)? + open.len();
@@ -350,7 +350,7 @@ pub fn element(xml: &str, name: &str) -> Option<String> {
 }
 
 /// The exact `<ErrorResponse>` AWS sends, with the request ID taken from the answer.
-pub fn error_body(namespace: &str, code: &str, message: Option<&str>, answer: &Answer) -> String {
+pub(crate) fn error_body(namespace: &str, code: &str, message: Option<&str>, answer: &Answer) -> String {
     let request_id = element(&answer.body, "RequestId").expect("RequestId");
     let message = message
         .map(|m| format!("    <Message>{m}</Message>\n"))
@@ -362,7 +362,7 @@ pub fn error_body(namespace: &str, code: &str, message: Option<&str>, answer: &A
 
 /// The answer is exactly AWS's error: status, body bytes, content type, and a request ID header
 /// equal to the body's.
-pub fn assert_error(answer: &Answer, status: u16, namespace: &str, code: &str, message: &str) {
+pub(crate) fn assert_error(answer: &Answer, status: u16, namespace: &str, code: &str, message: &str) {
     assert_eq!(answer.status, status, "{}", answer.body);
     assert_eq!(
         answer.body,
@@ -375,12 +375,12 @@ pub fn assert_error(answer: &Answer, status: u16, namespace: &str, code: &str, m
     );
 }
 
-pub fn assert_sts_error(answer: &Answer, status: u16, code: &str, message: &str) {
+pub(crate) fn assert_sts_error(answer: &Answer, status: u16, code: &str, message: &str) {
     assert_error(answer, status, STS, code, message);
 }
 
 /// Filters for what changes from run to run even with a fixed clock and key.
-pub fn secret_filters() -> insta::Settings {
+pub(crate) fn secret_filters() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r"ASIA[A-Z2-7]{16}", "[ACCESS-KEY-ID]");
     settings.add_filter(r"AROA[A-Z2-7]{17}", "[ROLE-ID]");
