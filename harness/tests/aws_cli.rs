@@ -152,16 +152,42 @@ async fn aws_iam_commands_set_up_a_provider_and_role_that_sts_honours() {
     assert_eq!(assumed["Provider"], provider["OpenIDConnectProviderArn"]);
 }
 
-/// The trust policy and provider of GitLab's tutorial, set up through the kit.
-async fn tutorial_role(fed: &Federation) -> fedlab::CreatedRole {
+/// The provider and role of GitLab's tutorial set up through the kit, a main-branch token, and
+/// the job environment for it.
+async fn tutorial_job(
+    fed: &Federation,
+) -> (fedlab::CreatedRole, fedlab::Token, fedlab::JobEnvironment) {
     fed.create_provider(fedlab::OidcProvider::new().client_id("sts.amazonaws.com"))
         .await
         .expect("provider");
     let policy = fedlab::TrustPolicy::for_issuer(fed)
         .string_like("sub", "project_path:mygroup/*:ref_type:branch:ref:main");
-    fed.create_role(fedlab::Role::new("gitlab-ci", policy))
+    let role = fed
+        .create_role(fedlab::Role::new("gitlab-ci", policy))
         .await
-        .expect("role")
+        .expect("role");
+    let token = fed
+        .mint(IdToken::new("sts.amazonaws.com"))
+        .await
+        .expect("token");
+    let job = fed.job(&role.arn, &token).expect("job files");
+    (role, token, job)
+}
+
+/// `aws sts get-caller-identity` in the job's environment; its JSON answer, or the test fails
+/// with the CLI's stderr.
+fn who_am_i(job: &fedlab::JobEnvironment) -> serde_json::Value {
+    let output = job
+        .command(aws_cli())
+        .args(["sts", "get-caller-identity", "--output", "json"])
+        .output()
+        .expect("aws CLI runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON output")
 }
 
 // A current-thread runtime blocked on a child process, on purpose: the mocks run on the
@@ -170,12 +196,7 @@ async fn tutorial_role(fed: &Federation) -> fedlab::CreatedRole {
 #[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
 async fn the_aws_cli_assumes_the_role_from_the_job_environment() {
     let fed = Federation::start().await.expect("federation starts");
-    let role = tutorial_role(&fed).await;
-    let token = fed
-        .mint(IdToken::new("sts.amazonaws.com"))
-        .await
-        .expect("token");
-    let job = fed.job(&role.arn, &token).expect("job files");
+    let (role, _token, job) = tutorial_job(&fed).await;
     fed.expect(
         fedlab::Expectation::action("AssumeRoleWithWebIdentity")
             .role_arn(&role.arn)
@@ -183,18 +204,8 @@ async fn the_aws_cli_assumes_the_role_from_the_job_environment() {
             .times(1),
     );
 
-    let output = job
-        .command(aws_cli())
-        .args(["sts", "get-caller-identity", "--output", "json"])
-        .output()
-        .expect("aws CLI runs");
+    let caller = who_am_i(&job);
 
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let caller: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
         caller["Arn"],
         "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab"
@@ -218,25 +229,15 @@ async fn the_aws_cli_assumes_the_role_from_the_job_environment() {
 #[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
 async fn the_aws_cli_sends_a_token_file_written_by_echo_and_aws_accepts_it() {
     let fed = Federation::start().await.expect("federation starts");
-    let role = tutorial_role(&fed).await;
-    let token = fed
-        .mint(IdToken::new("sts.amazonaws.com"))
-        .await
-        .expect("token");
-    let job = fed.job(&role.arn, &token).expect("job files");
+    let (_role, token, job) = tutorial_job(&fed).await;
     // `echo "$TOKEN" > file`, as the published jobs write it.
     job.write_token(&format!("{}\n", token.as_str()))
         .expect("token file");
 
-    let output = job
-        .command(aws_cli())
-        .args(["sts", "get-caller-identity", "--output", "json"])
-        .output()
-        .expect("aws CLI runs");
+    let caller = who_am_i(&job);
 
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    assert_eq!(
+        caller["Arn"],
+        "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab"
     );
 }

@@ -8,7 +8,6 @@
 //! with [`RunningSts::requests`], evaluate trust policies offline with [`policy`], and see which
 //! answers are fedlab's choices rather than AWS's in [`unknowns`].
 
-
 mod admin;
 mod auth;
 mod caller_identity;

@@ -105,7 +105,10 @@ pub(crate) async fn mint(client: &reqwest::Client, url: &str, body: Value) -> (u
 }
 
 /// The JWKS as raw JSON and as jsonwebtoken's type.
-pub(crate) async fn fetch_jwks(client: &reqwest::Client, url: &str) -> (Value, jsonwebtoken::jwk::JwkSet) {
+pub(crate) async fn fetch_jwks(
+    client: &reqwest::Client,
+    url: &str,
+) -> (Value, jsonwebtoken::jwk::JwkSet) {
     let text = client.get(url).send().await.unwrap().text().await.unwrap();
     (
         serde_json::from_str(&text).unwrap(),

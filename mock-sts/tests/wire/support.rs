@@ -155,7 +155,11 @@ impl Sts {
 
     /// A provider for `issuer` with client ID `sts.amazonaws.com` and the given thumbprints, and
     /// role `gitlab-ci` (path `/`) that lets the main branch of mygroup/myproject in.
-    pub(crate) async fn standard(issuer: &Issuer, trust_issuer_ca: bool, thumbprints: &[&str]) -> Self {
+    pub(crate) async fn standard(
+        issuer: &Issuer,
+        trust_issuer_ca: bool,
+        thumbprints: &[&str],
+    ) -> Self {
         let sts = Self::start(trust_issuer_ca.then(|| issuer.ca_pem())).await;
         sts.create_provider(issuer.url(), thumbprints).await;
         sts.create_role("gitlab-ci", None, &main_branch_policy(issuer.host()))
@@ -350,7 +354,12 @@ pub(crate) fn element(xml: &str, name: &str) -> Option<String> {
 }
 
 /// The exact `<ErrorResponse>` AWS sends, with the request ID taken from the answer.
-pub(crate) fn error_body(namespace: &str, code: &str, message: Option<&str>, answer: &Answer) -> String {
+pub(crate) fn error_body(
+    namespace: &str,
+    code: &str,
+    message: Option<&str>,
+    answer: &Answer,
+) -> String {
     let request_id = element(&answer.body, "RequestId").expect("RequestId");
     let message = message
         .map(|m| format!("    <Message>{m}</Message>\n"))
@@ -362,7 +371,13 @@ pub(crate) fn error_body(namespace: &str, code: &str, message: Option<&str>, ans
 
 /// The answer is exactly AWS's error: status, body bytes, content type, and a request ID header
 /// equal to the body's.
-pub(crate) fn assert_error(answer: &Answer, status: u16, namespace: &str, code: &str, message: &str) {
+pub(crate) fn assert_error(
+    answer: &Answer,
+    status: u16,
+    namespace: &str,
+    code: &str,
+    message: &str,
+) {
     assert_eq!(answer.status, status, "{}", answer.body);
     assert_eq!(
         answer.body,
