@@ -87,6 +87,11 @@ pub mod mint {
     };
 }
 
+// The README's Rust example compiles as a doc test, so it cannot drift from the API.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+struct ReadmeDoctests;
+
 /// One request mock-sts answered: action, status, AWS error code and message, the role and key
 /// involved, credentials issued, and mock-sts's explanation of its decision.
 pub use mock_sts::LogEntry as Request;
