@@ -57,12 +57,15 @@ enum Command {
     },
     /// List scenarios (default: the embedded catalogue).
     List { paths: Vec<PathBuf> },
-    /// Start mock-gitlab and mock-sts, set up one scenario's account and token, write the
-    /// variables a shell needs to `--env-file`, and run until Ctrl-C.
+    /// Start mock-gitlab and mock-sts for a shell: set up one scenario's account and token,
+    /// write the variables to `--env-file`, print each answer mock-sts gives, keep the token
+    /// fresh, and run until Ctrl-C.
     Up {
         /// A scenario file, or the name of an embedded scenario.
         #[arg(long, default_value = "id-tokens-aud-sts-succeeds")]
         scenario: String,
+        /// Where to write the variables (removed again when `up` stops); load it with
+        /// `set -a; . FILE; set +a`.
         #[arg(long, default_value = "fedlab.env")]
         env_file: PathBuf,
     },
