@@ -104,6 +104,8 @@ pub(crate) enum AwsError {
     NoSuchProvider { arn: String },
     InvalidInput(InvalidInput),
     TrustPolicyTooLarge { limit: usize },
+    /// CreateOpenIDConnectProvider without thumbprints could not reach the provider to compute one.
+    OpenIdIdpCommunicationError,
 }
 
 impl From<Violations> for AwsError {
@@ -159,6 +161,7 @@ impl AwsError {
             Self::NoSuchRole { .. } | Self::NoSuchProvider { .. } => "NoSuchEntity",
             Self::InvalidInput(_) => "InvalidInput",
             Self::TrustPolicyTooLarge { .. } => "LimitExceeded",
+            Self::OpenIdIdpCommunicationError => "OpenIdIdpCommunicationError",
         }
     }
 
@@ -263,6 +266,7 @@ impl AwsError {
             Self::TrustPolicyTooLarge { limit } => {
                 format!("Cannot exceed quota for ACLSizePerRole: {limit}")
             }
+            Self::OpenIdIdpCommunicationError => "The request failed because IAM cannot connect to the OpenID Connect identity provider URL.".to_owned(),
         };
         Some(text)
     }
@@ -289,7 +293,7 @@ impl AwsError {
             | Self::ProviderAlreadyExists { .. }
             | Self::TrustPolicyTooLarge { .. }
             | Self::MalformedPolicyDocument(_) => Confidence::Attested,
-            Self::InternalFailure => Confidence::Model,
+            Self::InternalFailure | Self::OpenIdIdpCommunicationError => Confidence::Model,
             Self::MissingClaim { .. }
             | Self::MissingAuthenticationToken
             | Self::SignatureNotYetCurrent { .. }

@@ -103,7 +103,7 @@ async fn dispatch(
         }
         (Some(iam_api::VERSION), action) if iam_api::is_action(action) => (
             Service::Iam,
-            iam_api::call(sts, action, params, request, request_id),
+            iam_api::call(sts, action, params, request, request_id).await,
         ),
         (Some(iam_api::VERSION), _) => (Service::Iam, unknown_action(action, version)),
         _ => (Service::Sts, unknown_action(action, version)),

@@ -129,6 +129,12 @@ pub const REQUIRE_DISCOVERY_ISSUER_MATCH: bool = true;
 /// and `none` cannot work with an issuer's public keys. Anything else is an invalid signature.
 pub const ALLOWED_ALGORITHMS: &[&str] = &["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 
+/// Whether the issuer must send its certificate chain in order (leaf first, each certificate
+/// issued by the next). AWS documents only that IAM cannot register a provider whose chain is out
+/// of order ("Could not connect to openid configuration of provider"); fedlab also refuses such a
+/// chain when STS fetches keys, so both fail with AWS's communication errors.
+pub const REQUIRE_ORDERED_CHAIN: bool = true;
+
 /// In thumbprint mode (issuer certificate not from a trusted CA) fedlab still requires the chain to
 /// verify up to the pinned certificate and the name to match, not only the thumbprint.
 pub const THUMBPRINT_MODE_VERIFIES_CHAIN: bool = true;

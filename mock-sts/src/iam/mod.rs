@@ -8,7 +8,8 @@ mod store;
 
 pub(crate) use render::{provider_created_xml, provider_xml, providers_xml, role_xml};
 pub(crate) use rules::{
-    create_open_id_connect_provider, create_role, delete_open_id_connect_provider, delete_role,
-    get_open_id_connect_provider, get_role, update_assume_role_policy,
+    create_role, delete_open_id_connect_provider, delete_role, get_open_id_connect_provider,
+    get_role, insert_open_id_connect_provider, update_assume_role_policy,
+    validate_open_id_connect_provider,
 };
 pub(crate) use store::{IamStore, Provider, Role};

@@ -20,12 +20,23 @@ const TRUST_POLICY_LIMIT: usize = 2048;
 /// IAM accepts at most five thumbprints per provider.
 const MAX_THUMBPRINTS: usize = 5;
 
-pub(crate) fn create_open_id_connect_provider(
-    store: &mut IamStore,
+/// A CreateOpenIDConnectProvider request IAM has accepted, not yet stored.
+#[derive(Debug)]
+pub(crate) struct NewProvider {
+    pub(crate) url: String,
+    arn: String,
+    client_ids: Vec<String>,
+    /// Empty when the caller gave none: IAM then computes one from the provider's chain.
+    pub(crate) thumbprints: Vec<String>,
+}
+
+/// CreateOpenIDConnectProvider's checks, in IAM's order: the model constraints, the URL rules,
+/// the thumbprint count, then whether the provider exists.
+pub(crate) fn validate_open_id_connect_provider(
+    store: &IamStore,
     account: &str,
     params: &Params,
-    now: OffsetDateTime,
-) -> Result<Arc<Provider>, AwsError> {
+) -> Result<NewProvider, AwsError> {
     let client_ids = params.list("ClientIDList");
     let thumbprints = params.list("ThumbprintList");
     let mut checker = Checker::new();
@@ -48,11 +59,28 @@ pub(crate) fn create_open_id_connect_provider(
             url: url.to_owned(),
         });
     }
-    let provider = Arc::new(Provider {
-        arn,
+    Ok(NewProvider {
         url: url.to_owned(),
+        arn,
         client_ids,
         thumbprints: thumbprints.iter().map(|t| t.to_ascii_lowercase()).collect(),
+    })
+}
+
+/// Stores a validated provider (checking again that no request created it in the meantime).
+pub(crate) fn insert_open_id_connect_provider(
+    store: &mut IamStore,
+    new: NewProvider,
+    now: OffsetDateTime,
+) -> Result<Arc<Provider>, AwsError> {
+    if store.provider(&new.arn).is_some() {
+        return Err(AwsError::ProviderAlreadyExists { url: new.url });
+    }
+    let provider = Arc::new(Provider {
+        arn: new.arn,
+        url: new.url,
+        client_ids: new.client_ids,
+        thumbprints: new.thumbprints,
         created: now,
     });
     store.insert_provider(Arc::clone(&provider));
@@ -329,16 +357,11 @@ mod tests {
 
     #[test]
     fn create_open_id_connect_provider_reads_the_port_choice_from_unknowns() {
-        let mut store = IamStore::default();
+        let store = IamStore::default();
         let params = Params::parse(
             "Url=https%3A%2F%2Flocalhost%3A8443&ClientIDList.member.1=sts.amazonaws.com",
         );
-        let created = create_open_id_connect_provider(
-            &mut store,
-            "123456789012",
-            &params,
-            OffsetDateTime::UNIX_EPOCH,
-        );
+        let created = validate_open_id_connect_provider(&store, "123456789012", &params);
         assert_eq!(created.is_ok(), unknowns::ALLOW_PROVIDER_URL_PORT);
     }
 

@@ -37,8 +37,9 @@ fn account() -> Sts {
         ])
         .unwrap(),
     );
-    iam::create_open_id_connect_provider(&mut sts.iam_mut(), "123456789012", &provider, now)
-        .unwrap();
+    let provider =
+        iam::validate_open_id_connect_provider(&sts.iam(), "123456789012", &provider).unwrap();
+    iam::insert_open_id_connect_provider(&mut sts.iam_mut(), provider, now).unwrap();
     let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#;
     let role = Params::parse(
         &serde_urlencoded::to_string([

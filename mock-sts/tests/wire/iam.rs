@@ -2,7 +2,7 @@
 
 use mock_sts::unknowns;
 
-use crate::support::{Answer, IAM, Sts, assert_error, element, secret_filters};
+use crate::support::{Answer, IAM, Issuer, Sts, assert_error, element, secret_filters};
 
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.fedlab.test"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#;
 
@@ -17,14 +17,77 @@ async fn create_role(sts: &Sts, name: &str, document: &str) -> Answer {
     .await
 }
 
+/// A thumbprint of no certificate: with one given, IAM does not connect to the provider.
+const ANY_THUMBPRINT: &str = "0000000000000000000000000000000000000000";
+
 async fn create_provider(sts: &Sts, url: &str) -> Answer {
     sts.iam(&[
         ("Action", "CreateOpenIDConnectProvider"),
         ("Version", "2010-05-08"),
         ("Url", url),
         ("ClientIDList.member.1", "sts.amazonaws.com"),
+        ("ThumbprintList.member.1", ANY_THUMBPRINT),
     ])
     .await
+}
+
+#[tokio::test]
+async fn a_provider_registered_without_thumbprints_gets_the_one_iam_computes() {
+    let issuer = Issuer::start().await;
+    let sts = Sts::start(Some(issuer.ca_pem())).await;
+
+    sts.create_provider(issuer.url(), &[]).await;
+
+    let provider_arn = format!("arn:aws:iam::123456789012:oidc-provider/{}", issuer.host());
+    let provider = sts
+        .iam(&[
+            ("Action", "GetOpenIDConnectProvider"),
+            ("Version", "2010-05-08"),
+            ("OpenIDConnectProviderArn", provider_arn.as_str()),
+        ])
+        .await;
+    assert_eq!(
+        element(&provider.body, "member").as_deref(),
+        Some("sts.amazonaws.com")
+    );
+    assert!(
+        provider
+            .body
+            .contains(&format!("<member>{}</member>", issuer.thumbprint())),
+        "{}",
+        provider.body
+    );
+}
+
+#[tokio::test]
+async fn a_provider_iam_cannot_reach_without_thumbprints_is_refused() {
+    let sts = Sts::start(None).await;
+    let unreachable = {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        format!("https://{}", listener.local_addr().unwrap())
+    };
+
+    let answer = sts
+        .iam(&[
+            ("Action", "CreateOpenIDConnectProvider"),
+            ("Version", "2010-05-08"),
+            ("Url", unreachable.as_str()),
+            ("ClientIDList.member.1", "sts.amazonaws.com"),
+        ])
+        .await;
+
+    assert_error(
+        &answer,
+        400,
+        IAM,
+        "OpenIdIdpCommunicationError",
+        "The request failed because IAM cannot connect to the OpenID Connect identity provider URL.",
+    );
+    assert!(
+        sts.last_detail().contains("Connection refused"),
+        "{}",
+        sts.last_detail()
+    );
 }
 
 #[tokio::test]

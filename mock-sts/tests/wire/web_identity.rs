@@ -5,7 +5,8 @@ use mock_sts::unknowns;
 use serde_json::json;
 
 use crate::support::{
-    ACCESS_DENIED, ACCOUNT, Issuer, NOW, Sts, assert_sts_error, element, secret_filters,
+    ACCESS_DENIED, ACCOUNT, Issuer, NOW, Sts, assert_sts_error, element, main_branch_policy,
+    secret_filters,
 };
 
 #[tokio::test]
@@ -143,7 +144,8 @@ async fn unreachable_issuer_answer_is_the_390_byte_body() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         format!("https://{}", listener.local_addr().unwrap())
     };
-    sts.create_provider(&unreachable, &[]).await;
+    // With a thumbprint given, IAM registers the provider without connecting to it.
+    sts.create_provider(&unreachable, &[&"0".repeat(40)]).await;
     sts.create_role(
         "gitlab-ci",
         None,
@@ -263,4 +265,23 @@ async fn a_token_with_a_trailing_newline_is_accepted_and_one_with_whitespace_ins
         "InvalidIdentityToken",
         "Signature verification failed",
     );
+}
+
+#[tokio::test]
+async fn a_second_issuer_is_trusted_through_its_thumbprint_when_only_the_first_ca_is() {
+    // mock-sts trusts the first instance's CA as one of "AWS's trusted roots"; the second one's
+    // chain does not verify to it, so only the provider's thumbprint can vouch for it.
+    let trusted = Issuer::start().await;
+    let other = Issuer::start().await;
+    let sts = Sts::start(Some(trusted.ca_pem())).await;
+    sts.create_provider(other.url(), &[other.thumbprint()])
+        .await;
+    sts.create_role("gitlab-ci", None, &main_branch_policy(other.host()))
+        .await;
+
+    let answer = sts
+        .assume("gitlab-ci", &other.main_branch_token().await)
+        .await;
+
+    assert_eq!(answer.status, 200, "{}", answer.body);
 }

@@ -1,22 +1,19 @@
-//! Fetches an issuer's signing keys the way STS does: discovery document, then `jwks_uri`, over
-//! HTTPS, within a time limit. TLS follows AWS's current rule: a certificate from a trusted root CA
-//! is accepted as is; otherwise only the provider's configured thumbprints can vouch for it.
+//! The issuer's signing keys, fetched the way STS does: discovery document, then `jwks_uri`, over
+//! HTTPS, within a time limit, and cached.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use aws_lc_rs::digest;
 use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::Jwk;
+use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use serde_json::Value;
 
+use super::verifier::IssuerCertVerifier;
 use crate::unknowns;
 
 /// Why keys could not be had; each maps to one AWS message.
@@ -40,7 +37,7 @@ struct CachedKeys {
 #[derive(Debug)]
 pub(crate) struct KeyFetcher {
     trusted_roots: Arc<RootCertStore>,
-    crypto: Arc<CryptoProvider>,
+    pub(super) crypto: Arc<CryptoProvider>,
     cache: Mutex<HashMap<String, CachedKeys>>,
 }
 
@@ -168,7 +165,7 @@ impl KeyFetcher {
     }
 }
 
-async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value, FetchError> {
+pub(super) async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value, FetchError> {
     let response = client
         .get(url)
         .send()
@@ -186,7 +183,7 @@ async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value, FetchErr
         .map_err(|e| FetchError::Unavailable(format!("GET {url}: body is not JSON: {e}")))
 }
 
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub(super) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(inner) = source {
@@ -236,113 +233,6 @@ pub(crate) fn decoding_key(jwk: &Jwk, alg: &str) -> Option<DecodingKey> {
         return None;
     }
     DecodingKey::from_jwk(jwk).ok()
-}
-
-#[derive(Debug)]
-struct IssuerCertVerifier {
-    trusted: Option<Arc<WebPkiServerVerifier>>,
-    thumbprints: Vec<String>,
-    crypto: Arc<CryptoProvider>,
-    mismatch: Arc<AtomicBool>,
-}
-
-/// The SHA-1 hex of a DER certificate, as IAM shows thumbprints.
-pub(crate) fn thumbprint(cert: &[u8]) -> String {
-    digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, cert)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-impl IssuerCertVerifier {
-    fn pinned(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        // AWS pins the top intermediate: the last certificate the server sends.
-        let top = intermediates.last().unwrap_or(end_entity);
-        if !self.thumbprints.contains(&thumbprint(top)) {
-            self.mismatch.store(true, Ordering::Relaxed);
-            return Err(rustls::Error::InvalidCertificate(
-                CertificateError::UnknownIssuer,
-            ));
-        }
-        if !unknowns::THUMBPRINT_MODE_VERIFIES_CHAIN {
-            return Ok(ServerCertVerified::assertion());
-        }
-        let mut roots = RootCertStore::empty();
-        roots.add(top.clone())?;
-        let below_top = &intermediates[..intermediates.len().saturating_sub(1)];
-        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&self.crypto))
-            .build()
-            .map_err(|e| rustls::Error::General(e.to_string()))?
-            .verify_server_cert(end_entity, below_top, server_name, ocsp, now)
-    }
-}
-
-impl ServerCertVerifier for IssuerCertVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let trusted = match &self.trusted {
-            Some(verifier) => {
-                verifier.verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-            }
-            None => Err(rustls::Error::InvalidCertificate(
-                CertificateError::UnknownIssuer,
-            )),
-        };
-        match trusted {
-            Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
-                self.pinned(end_entity, intermediates, server_name, ocsp, now)
-            }
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.crypto.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.crypto.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.crypto
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
 }
 
 #[cfg(test)]

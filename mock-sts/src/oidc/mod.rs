@@ -1,0 +1,9 @@
+//! Talking to an OIDC issuer the way AWS does: STS fetching its signing keys, IAM computing the
+//! thumbprint of a provider registered without one, and AWS's TLS rule for both.
+
+mod chain;
+mod keys;
+mod provider_thumbprint;
+mod verifier;
+
+pub(crate) use keys::{FetchError, KeyFetcher, decoding_key};
