@@ -100,8 +100,8 @@ pub const EXPIRY_LEEWAY_SECS: i64 = 300;
 /// five minutes it allows on `exp`.
 pub const NOT_BEFORE_LEEWAY_SECS: i64 = 300;
 
-/// The whole key retrieval (discovery document plus JWKS) must finish within this, like AWS's
-/// documented 5-second limit; fedlab applies it to both fetches together, the strict reading.
+/// Each request of the key retrieval (the discovery document, then the JWKS) must be answered in
+/// full within this, like AWS's documented 5-second limit on the identity provider's latency.
 pub const KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long fetched keys are reused. AWS caches for an unknown time; a short cache keeps key

@@ -113,14 +113,7 @@ impl KeyFetcher {
             let jwks = get_json(&client, jwks_uri).await?;
             Ok(parse_jwks(&jwks))
         };
-        let result = tokio::time::timeout(unknowns::KEY_FETCH_TIMEOUT, work)
-            .await
-            .unwrap_or_else(|_| {
-                Err(FetchError::Unavailable(format!(
-                    "key retrieval took longer than {:?}",
-                    unknowns::KEY_FETCH_TIMEOUT
-                )))
-            });
+        let result = work.await;
         if mismatch.load(Ordering::Relaxed) {
             return Err(FetchError::ThumbprintMismatch);
         }
@@ -165,22 +158,33 @@ impl KeyFetcher {
     }
 }
 
+/// One GET, answered in full within `KEY_FETCH_TIMEOUT`, as JSON.
 pub(super) async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value, FetchError> {
-    let response = client
-        .get(url)
-        .send()
+    let fetch = async {
+        let response = client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| FetchError::Unavailable(format!("GET {url}: {}", error_chain(&e))))?;
+        if !response.status().is_success() {
+            return Err(FetchError::Unavailable(format!(
+                "GET {url}: HTTP {}",
+                response.status()
+            )));
+        }
+        response
+            .json::<Value>()
+            .await
+            .map_err(|e| FetchError::Unavailable(format!("GET {url}: body is not JSON: {e}")))
+    };
+    tokio::time::timeout(unknowns::KEY_FETCH_TIMEOUT, fetch)
         .await
-        .map_err(|e| FetchError::Unavailable(format!("GET {url}: {}", error_chain(&e))))?;
-    if !response.status().is_success() {
-        return Err(FetchError::Unavailable(format!(
-            "GET {url}: HTTP {}",
-            response.status()
-        )));
-    }
-    response
-        .json::<Value>()
-        .await
-        .map_err(|e| FetchError::Unavailable(format!("GET {url}: body is not JSON: {e}")))
+        .unwrap_or_else(|_| {
+            Err(FetchError::Unavailable(format!(
+                "GET {url}: no answer within {:?}",
+                unknowns::KEY_FETCH_TIMEOUT
+            )))
+        })
 }
 
 pub(super) fn error_chain(err: &dyn std::error::Error) -> String {
