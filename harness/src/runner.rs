@@ -105,7 +105,7 @@ impl Runner {
         let placeholders = Placeholders::of(&fed).map_err(|e| e.to_string())?;
         let scenario = source.render(&placeholders).map_err(|e| e.to_string())?;
         result.name = scenario.name.clone();
-        set_up(&fed, &scenario).await?;
+        let mut problems = set_up(&fed, &scenario).await?;
         let token = fed
             .mint(IdToken::from_mint_request(scenario.token.clone()))
             .await
@@ -139,7 +139,7 @@ impl Runner {
             fed.account_id(),
             scenario.session_name()
         );
-        let problems = judge(&scenario.expect, &outcome, &log, &expected_caller);
+        problems.extend(judge(&scenario.expect, &outcome, &log, &expected_caller));
         Ok(if problems.is_empty() {
             Verdict::Pass
         } else {
@@ -148,8 +148,10 @@ impl Runner {
     }
 }
 
-/// The scenario's account, created through IAM as a user's tooling would.
-pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<(), String> {
+/// The scenario's account, created through IAM as a user's tooling would. `Ok` carries the ways
+/// IAM answered other than the scenario expects (a judged difference, not a setup failure).
+pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<Vec<String>, String> {
+    let mut problems = Vec::new();
     for provider in &scenario.aws.providers {
         let mut spec = OidcProvider::new().url(&provider.url);
         for client_id in &provider.client_ids {
@@ -158,9 +160,25 @@ pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<(), 
         for thumbprint in &provider.thumbprints {
             spec = spec.thumbprint(thumbprint);
         }
-        fed.create_provider(spec)
-            .await
-            .map_err(|e| format!("IAM setup failed: CreateOpenIDConnectProvider: {e}"))?;
+        let created = fed.create_provider(spec).await;
+        match (&provider.expect_error, created) {
+            (None, Ok(_)) => {}
+            (None, Err(err)) => {
+                return Err(format!(
+                    "IAM setup failed: CreateOpenIDConnectProvider: {err}"
+                ));
+            }
+            (Some(expected), Err(Error::Aws(answer))) if expected.matches(&answer) => {}
+            (Some(expected), other) => problems.push(format!(
+                "expected IAM to refuse CreateOpenIDConnectProvider with {} {:?}; it answered {}",
+                expected.code,
+                expected.message,
+                match other {
+                    Ok(arn) => format!("with the provider {arn}"),
+                    Err(err) => err.to_string(),
+                }
+            )),
+        }
     }
     for role in &scenario.aws.roles {
         let mut spec = Role::new(&role.name, role.trust_policy.as_str());
@@ -174,7 +192,7 @@ pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<(), 
             .await
             .map_err(|e| format!("IAM setup failed: CreateRole: {e}"))?;
     }
-    Ok(())
+    Ok(problems)
 }
 
 /// A fresh RSA-2048 key in PKCS#8 PEM, the size of GitLab's CI signing key.

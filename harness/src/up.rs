@@ -54,7 +54,9 @@ pub(crate) async fn up(
         .start()
         .await?;
     let scenario = source.render(&Placeholders::of(&fed)?)?;
-    set_up(&fed, &scenario).await.map_err(anyhow::Error::msg)?;
+    for problem in set_up(&fed, &scenario).await.map_err(anyhow::Error::msg)? {
+        eprintln!("fedlab up: {problem}");
+    }
     let request = IdToken::from_mint_request(scenario.token.clone());
     let token = fed.mint(request.clone()).await?;
     let role_arn = scenario.role_arn(fed.account_id());

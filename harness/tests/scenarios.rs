@@ -64,3 +64,32 @@ async fn a_scenario_expecting_the_wrong_answer_fails() {
         other => panic!("expected a failure, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_scenario_expecting_another_iam_refusal_fails() {
+    let source = ScenarioSource::resolve(&["private-instance-provider-refused".into()])
+        .unwrap()
+        .remove(0);
+    let flipped = ScenarioSource {
+        origin: source.origin.clone(),
+        text: source
+            .text
+            .replace("code: OpenIdIdpCommunicationError", "code: InvalidInput"),
+    };
+
+    let result = Runner::new()
+        .unwrap()
+        .run_one(&flipped, &Client::builtin())
+        .await;
+
+    match result.verdict {
+        Verdict::Fail(problems) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(
+                problems[0].contains("expected IAM to refuse CreateOpenIDConnectProvider"),
+                "{problems:?}"
+            );
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}

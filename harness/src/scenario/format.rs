@@ -59,6 +59,30 @@ pub struct ProviderSetup {
     pub client_ids: Vec<String>,
     #[serde(default)]
     pub thumbprints: Vec<String>,
+    /// IAM refuses to register this provider with exactly this answer (the job then runs without
+    /// it). Without it, the provider must be created.
+    #[serde(default)]
+    pub expect_error: Option<AwsAnswer>,
+}
+
+/// An AWS error answer: code, message (`null` for none) and, optionally, status.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsAnswer {
+    pub code: String,
+    #[serde(deserialize_with = "required_but_nullable")]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub status: Option<u16>,
+}
+
+impl AwsAnswer {
+    /// Whether an answer is this one (the status only when one is expected).
+    pub fn matches(&self, answer: &crate::error::AwsError) -> bool {
+        self.code == answer.code
+            && self.message == answer.message
+            && self.status.is_none_or(|status| status == answer.status)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,6 +9,8 @@ mod format;
 mod placeholders;
 mod source;
 
-pub use format::{AwsSetup, Expected, ProviderSetup, RoleSetup, Scenario, WebIdentityRequest};
+pub use format::{
+    AwsAnswer, AwsSetup, Expected, ProviderSetup, RoleSetup, Scenario, WebIdentityRequest,
+};
 pub use placeholders::Placeholders;
 pub use source::{ScenarioError, ScenarioSource};
