@@ -43,9 +43,17 @@ async fn binary_prints_ready_line_and_serves() {
             "ca_pem",
             "thumbprint",
             "jwks_uri",
-            "mint_url"
+            "mint_url",
+            "kid",
+            "gitlab_version"
         ]
     );
+    // The default profile is the newest release.
+    assert_eq!(
+        ready["gitlab_version"],
+        mock_gitlab::GitlabVersion::NEWEST.to_string().as_str()
+    );
+    assert_eq!(ready["kid"].as_str().unwrap().len(), 43);
     let listen: std::net::SocketAddr = ready["listen"].as_str().unwrap().parse().unwrap();
     let issuer = ready["issuer"].as_str().unwrap();
     assert_eq!(issuer, format!("https://localhost:{}", listen.port()));
