@@ -5,6 +5,8 @@
 // #[test] fns only, not shared helper modules.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub(crate) mod verifier;
+
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::sync::Arc;
