@@ -59,6 +59,8 @@ pub(crate) enum KeyError {
     Pem(String),
     #[error("expected a PKCS#8 or PKCS#1 RSA private key")]
     NotRsa,
+    #[error("an EC key signs with ES256 (choose that signing algorithm), not RS256")]
+    EcForRs256,
     #[error("expected a PKCS#8 EC P-256 private key (the signing algorithm is ES256)")]
     NotEcP256,
     #[error("not a key GitLab could use: {0}")]

@@ -46,7 +46,14 @@ impl SigningKey {
             .map_err(|e| KeyError::Pem(e.to_string()))?;
         let material = match (alg, &der) {
             (SigningAlgorithm::Rs256, PrivateKeyDer::Pkcs8(k)) => {
-                Material::Rsa(RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()).map_err(rejected)?)
+                let der = k.secret_pkcs8_der();
+                Material::Rsa(RsaKeyPair::from_pkcs8(der).map_err(|e| {
+                    // Name the likely mistake rather than the parser's complaint.
+                    match EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der) {
+                        Ok(_) => KeyError::EcForRs256,
+                        Err(_) => rejected(e),
+                    }
+                })?)
             }
             (SigningAlgorithm::Rs256, PrivateKeyDer::Pkcs1(k)) => {
                 Material::Rsa(RsaKeyPair::from_der(k.secret_pkcs1_der()).map_err(rejected)?)

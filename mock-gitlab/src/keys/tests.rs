@@ -56,7 +56,10 @@ fn an_rsa_key_is_refused_for_es256_and_an_ec_key_for_rs256() {
         SigningKey::from_pem(PKCS1, ES),
         Err(KeyError::NotEcP256)
     ));
-    assert!(SigningKey::from_pem(EC, RS).is_err());
+    assert!(matches!(
+        SigningKey::from_pem(EC, RS),
+        Err(KeyError::EcForRs256)
+    ));
 }
 
 #[test]
