@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::issuer::{Issuer, IssuerError};
+use crate::keys::SigningAlgorithm;
+use crate::version::GitlabVersion;
 
 /// Source of "now" for `iat`/`nbf`/`exp`, injectable so snapshots are stable.
 pub trait Clock: Send + Sync + fmt::Debug {
@@ -43,13 +45,31 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Issuer URL; default `https://localhost:{bound port}`.
     pub external_url: Option<String>,
-    /// PKCS#8 or PKCS#1 RSA private key PEM; `None` generates RSA-2048 at start.
+    /// The CI signing key (GitLab's `ci_jwt_signing_key`), which signs every token: a PKCS#8
+    /// or PKCS#1 RSA private key PEM, or with [`SigningAlgorithm::Es256`] a PKCS#8 P-256 PEM.
+    /// `None` uses `{state_dir}/ci-key.pem` under `spawn` when there is one, else generates
+    /// a key (RSA-2048, or P-256 for ES256) and, under `spawn` with a state dir, stores it there.
     pub signing_key_pem: Option<String>,
     /// Source of `iat`; default [`SystemClock`].
     pub clock: Arc<dyn Clock>,
     /// Where `ca.pem` is written. `None` writes no file at all: the root CA is then only
     /// available in memory, from `RunningGitlab::ca_pem`.
     pub state_dir: Option<PathBuf>,
+    /// The GitLab release to imitate; `None` is [`GitlabVersion::NEWEST`]. Releases outside
+    /// [`GitlabVersion::OLDEST`]..=[`GitlabVersion::NEWEST`] are refused at start.
+    pub gitlab_version: Option<GitlabVersion>,
+    /// GitLab's OIDC key (`openid_connect_signing_key`), published first in the JWKS and
+    /// never used to sign: a PKCS#8 or PKCS#1 RSA private key PEM. `None` works as for
+    /// `signing_key_pem` (file `oidc-key.pem`, RSA-4096). Generating RSA-4096 takes hundreds of
+    /// milliseconds, and [`app`](crate::app) does it on the calling thread: a caller that starts
+    /// many instances should make the key once with
+    /// [`generate_key_pem`](crate::generate_key_pem) and pass it here.
+    pub oidc_key_pem: Option<String>,
+    /// The CI key's algorithm; default RS256, as GitLab. ES256 is a mock extension.
+    pub signing_algorithm: SigningAlgorithm,
+    /// GitLab 18.1's `ci_id_tokens.issuer_url`: the `iss` of ID tokens, while the discovery
+    /// document keeps the instance URL. Refused at start for releases before 18.1.
+    pub id_tokens_issuer_url: Option<String>,
 }
 
 impl Config {
@@ -61,6 +81,10 @@ impl Config {
             signing_key_pem: None,
             clock: Arc::new(SystemClock),
             state_dir: None,
+            gitlab_version: None,
+            oidc_key_pem: None,
+            signing_algorithm: SigningAlgorithm::Rs256,
+            id_tokens_issuer_url: None,
         }
     }
 
@@ -85,6 +109,13 @@ impl fmt::Debug for Config {
             )
             .field("clock", &self.clock)
             .field("state_dir", &self.state_dir)
+            .field("gitlab_version", &self.gitlab_version)
+            .field(
+                "oidc_key_pem",
+                &self.oidc_key_pem.as_ref().map(|_| "<redacted>"),
+            )
+            .field("signing_algorithm", &self.signing_algorithm)
+            .field("id_tokens_issuer_url", &self.id_tokens_issuer_url)
             .finish()
     }
 }
@@ -103,8 +134,10 @@ mod tests {
     fn debug_redacts_key() {
         let mut c = Config::new("127.0.0.1:0".parse().unwrap());
         c.signing_key_pem = Some("-----BEGIN PRIVATE KEY-----secret".into());
+        c.oidc_key_pem = Some("-----BEGIN PRIVATE KEY-----hidden".into());
         let s = format!("{c:?}");
         assert!(!s.contains("secret"), "{s}");
+        assert!(!s.contains("hidden"), "{s}");
         assert!(s.contains("<redacted>"));
     }
 }

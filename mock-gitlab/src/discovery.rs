@@ -11,7 +11,6 @@ use axum::response::IntoResponse;
 use serde::Serialize;
 
 use crate::issuer::Issuer;
-use crate::keys::Jwks;
 use crate::paths::JWKS_PATH;
 use crate::state::AppState;
 
@@ -147,8 +146,6 @@ pub(crate) async fn provider(State(state): State<Arc<AppState>>) -> Json<Discove
 }
 
 pub(crate) async fn keys(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    let body = Jwks {
-        keys: vec![state.key.jwk().clone()],
-    };
+    let body = state.keys.jwks();
     ([(header::CACHE_CONTROL, JWKS_CACHE_CONTROL)], Json(body))
 }

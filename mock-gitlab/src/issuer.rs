@@ -10,12 +10,23 @@ pub(crate) struct IssuerError {
     reason: String,
 }
 
+impl IssuerError {
+    /// Why the URL was refused, without the URL (for callers that name the setting themselves).
+    pub(crate) fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
 /// The issuer URL plus the pieces the different token kinds derive from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Issuer {
     url: String,
     host: String,
     authority: String,
+    /// `scheme://host[:port]`: the URL without its relative root.
+    base_url: String,
+    /// GitLab's `relative_url_root`, e.g. `/gitlab`, or empty.
+    relative_root: String,
 }
 
 impl Issuer {
@@ -48,10 +59,13 @@ impl Issuer {
         if host.is_empty() {
             return Err(invalid("missing host"));
         }
+        let scheme = uri.scheme_str().unwrap_or("https");
         Ok(Self {
             url: trimmed.to_owned(),
             host,
             authority: authority.as_str().to_owned(),
+            base_url: format!("{scheme}://{authority}"),
+            relative_root: uri.path().trim_end_matches('/').to_owned(),
         })
     }
 
@@ -68,6 +82,18 @@ impl Issuer {
     /// `host[:port]`, the legacy CI_JOB_JWT issuer form.
     pub(crate) fn authority(&self) -> &str {
         &self.authority
+    }
+
+    /// `scheme://host[:port]` without the relative root: GitLab's `Settings.gitlab.base_url`,
+    /// the `aud` of `CI_JOB_JWT_V2` and, before 16.8, the `iss` of ID tokens.
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The relative URL root (`/gitlab` in `https://host/gitlab`), or `""`. GitLab installed
+    /// under one serves every path below it.
+    pub(crate) fn relative_root(&self) -> &str {
+        &self.relative_root
     }
 
     /// The issuer without its scheme, which is how `ci_config_ref_uri` names the instance.
@@ -93,6 +119,11 @@ mod tests {
         assert_eq!(i.url(), "https://gitlab.example.com:8443/gitlab");
         assert_eq!(i.host(), "gitlab.example.com");
         assert_eq!(i.authority(), "gitlab.example.com:8443");
+        assert_eq!(i.base_url(), "https://gitlab.example.com:8443");
+        assert_eq!(i.relative_root(), "/gitlab");
+        let bare = Issuer::parse("https://gitlab.example.com/").unwrap();
+        assert_eq!(bare.relative_root(), "");
+        assert_eq!(bare.base_url(), bare.url());
         assert_eq!(i.without_scheme(), "gitlab.example.com:8443/gitlab");
         assert_eq!(
             i.join("/oauth/discovery/keys"),

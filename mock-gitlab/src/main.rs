@@ -19,12 +19,34 @@ struct Args {
     /// Issuer URL [default: https://localhost:{port}].
     #[arg(long, env = "MOCK_GITLAB_EXTERNAL_URL")]
     external_url: Option<String>,
-    /// RSA private key PEM (PKCS#8 or PKCS#1) [default: generate RSA-2048].
+    /// CI signing key PEM: RSA (PKCS#8 or PKCS#1), or EC P-256 PKCS#8 with ES256
+    /// [default: {state-dir}/ci-key.pem, else generate RSA-2048 or P-256].
     #[arg(long, env = "MOCK_GITLAB_SIGNING_KEY", value_name = "PEMFILE")]
     signing_key: Option<PathBuf>,
-    /// Directory for ca.pem [default: a fresh temp dir].
+    /// OIDC key PEM, RSA (PKCS#8 or PKCS#1); published in the JWKS, never signs
+    /// [default: {state-dir}/oidc-key.pem, else generate RSA-4096].
+    #[arg(long, env = "MOCK_GITLAB_OIDC_KEY", value_name = "PEMFILE")]
+    oidc_key: Option<PathBuf>,
+    /// Algorithm of the CI signing key: RS256 (GitLab's) or ES256.
+    #[arg(long, env = "MOCK_GITLAB_SIGNING_ALGORITHM", default_value = "RS256")]
+    signing_algorithm: mock_gitlab::SigningAlgorithm,
+    /// GitLab release to imitate, MAJOR.MINOR [default: the newest, see --list-versions].
+    #[arg(long, env = "MOCK_GITLAB_GITLAB_VERSION", value_name = "X.Y")]
+    gitlab_version: Option<mock_gitlab::GitlabVersion>,
+    /// ID tokens' iss (GitLab 18.1+ ci_id_tokens.issuer_url); discovery keeps the instance URL.
+    #[arg(long, env = "MOCK_GITLAB_ID_TOKENS_ISSUER_URL", value_name = "URL")]
+    id_tokens_issuer_url: Option<String>,
+    /// Print the version profiles, one line each, and exit.
+    #[arg(long)]
+    list_versions: bool,
+    /// Directory for ca.pem, oidc-key.pem and ci-key.pem [default: a fresh temp dir].
     #[arg(long, env = "MOCK_GITLAB_STATE_DIR", value_name = "DIR")]
     state_dir: Option<PathBuf>,
+}
+
+fn read_pem(what: &str, path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read {what} {}", path.display()))
 }
 
 /// A temp dir this process created; removed when dropped, which includes every return
@@ -61,6 +83,10 @@ impl Drop for OwnedDir {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.list_versions {
+        print!("{}", mock_gitlab::list_versions());
+        return Ok(());
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -71,10 +97,14 @@ async fn main() -> anyhow::Result<()> {
     let mut config = mock_gitlab::Config::new(args.listen);
     config.external_url = args.external_url;
     if let Some(path) = &args.signing_key {
-        let pem = std::fs::read_to_string(path)
-            .with_context(|| format!("failed to read signing key {}", path.display()))?;
-        config.signing_key_pem = Some(pem);
+        config.signing_key_pem = Some(read_pem("signing key", path)?);
     }
+    if let Some(path) = &args.oidc_key {
+        config.oidc_key_pem = Some(read_pem("OIDC key", path)?);
+    }
+    config.signing_algorithm = args.signing_algorithm;
+    config.gitlab_version = args.gitlab_version;
+    config.id_tokens_issuer_url = args.id_tokens_issuer_url;
     // The ready line always names a ca.pem file, so without --state-dir the binary makes
     // (and later removes) a temp dir of its own; the library writes nothing in that case.
     let owned_dir = match &args.state_dir {

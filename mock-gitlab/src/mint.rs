@@ -58,12 +58,13 @@ pub(crate) async fn mint(
 fn issue(state: &AppState, req: &MintRequest) -> Result<MintResponse, MintError> {
     let ctx = MintContext {
         issuer: &state.issuer,
+        profile: &state.profile,
         now: state.clock.now_unix(),
         jti: uuid::Uuid::new_v4().to_string(),
     };
     let claims = claims::build_claims(req, &ctx)?;
     let payload = serde_json::to_vec(&claims).map_err(MintError::Encode)?;
-    let token = state.key.sign_jwt(&payload)?;
+    let token = state.keys.current().sign_jwt(&payload)?;
     Ok(MintResponse { token, claims })
 }
 
@@ -78,6 +79,7 @@ mod tests {
     use crate::config::{Config, FixedClock};
 
     const FIXTURE_KEY: &str = include_str!("../tests/fixtures/ci-signing-key.pem");
+    const OIDC_KEY: &str = include_str!("../tests/fixtures/oidc-signing-key.pem");
 
     /// Mint-rate measurement without HTTP. Ignored by default (timing-sensitive); run with
     /// `cargo test -p mock-gitlab --release --lib in_process_mint_rate -- --ignored --nocapture`.
@@ -88,6 +90,7 @@ mod tests {
     fn in_process_mint_rate() {
         let mut config = Config::new("127.0.0.1:0".parse().unwrap());
         config.signing_key_pem = Some(FIXTURE_KEY.to_owned());
+        config.oidc_key_pem = Some(OIDC_KEY.to_owned());
         config.external_url = Some("https://gitlab.fedlab.test".to_owned());
         config.clock = Arc::new(FixedClock(1_700_000_000));
         let state = AppState::from_config(&config).unwrap();
@@ -96,8 +99,9 @@ mod tests {
 
         let payload = serde_json::to_vec(&json!({"sub": "x"})).unwrap();
         let started = Instant::now();
+        let key = state.keys.current();
         for _ in 0..n {
-            state.key.sign_jwt(&payload).unwrap();
+            key.sign_jwt(&payload).unwrap();
         }
         let sign_rate = f64::from(n) / started.elapsed().as_secs_f64();
         println!("sign only, 1 thread: {sign_rate:.0} signatures/s");

@@ -9,3 +9,7 @@ pub(crate) const JWKS_PATH: &str = "/oauth/discovery/keys";
 pub(crate) const HEALTH_PATH: &str = "/-/health";
 /// The test-only mint API; GitLab has no such endpoint.
 pub(crate) const MINT_PATH: &str = "/-/mock/id_tokens";
+/// The JWKS alias GitLab served before 17.0 (`jwks#index`, gitlab-org/gitlab#221031).
+pub(crate) const LEGACY_JWKS_PATH: &str = "/-/jwks";
+/// The test-only CI key rotation route; GitLab has no such endpoint.
+pub(crate) const KEYS_ROTATE_PATH: &str = "/-/mock/keys/rotate";

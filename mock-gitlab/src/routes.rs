@@ -11,16 +11,25 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::discovery;
+use crate::key_routes;
 use crate::mint;
 use crate::paths::{DISCOVERY_PATH, HEALTH_PATH, JWKS_PATH, MINT_PATH};
 use crate::state::AppState;
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route(DISCOVERY_PATH, get(discovery::provider))
         .route(JWKS_PATH, get(discovery::keys))
         .route(HEALTH_PATH, get(health))
         .route(MINT_PATH, post(mint::mint))
+        .merge(key_routes::routes(&state));
+    // GitLab under a relative URL root (`https://host/gitlab`) serves every path below it,
+    // which is where the discovery document's URLs point.
+    let routes = match state.issuer.relative_root() {
+        "" => routes,
+        root => Router::new().nest(root, routes),
+    };
+    routes
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -13,10 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::key_setup;
+use crate::keys::KeyRing;
 use crate::paths::{JWKS_PATH, MINT_PATH};
 use crate::routes;
 use crate::state::AppState;
 use crate::tls::{self, TlsChain};
+use crate::version::GitlabVersion;
 
 /// Builds the signing key and the router, without TLS or a socket. The issuer is
 /// `external_url`, or `https://localhost:{config.listen.port()}`. Writes no file.
@@ -42,6 +45,10 @@ pub struct Ready {
     pub jwks_uri: String,
     /// The mint API URL (`POST` a [`MintRequest`](crate::MintRequest) there).
     pub mint_url: String,
+    /// `kid` of the CI signing key at start (RFC 7638 thumbprint).
+    pub kid: String,
+    /// The GitLab release the instance imitates, e.g. `"19.2"`.
+    pub gitlab_version: GitlabVersion,
 }
 
 /// A server running on the current tokio runtime. Dropping it stops the server
@@ -55,6 +62,7 @@ pub struct RunningGitlab {
     ca_pem: String,
     thumbprint: String,
     ready: Ready,
+    keys: Arc<KeyRing>,
     handle: Handle<SocketAddr>,
     task: Option<tokio::task::JoinHandle<io::Result<()>>>,
 }
@@ -70,9 +78,28 @@ impl RunningGitlab {
         &self.issuer
     }
 
-    /// `kid` of the signing key (RFC 7638 thumbprint).
+    /// `kid` of the CI signing key at start (RFC 7638 thumbprint); a rotation returns the
+    /// new one.
     pub fn kid(&self) -> &str {
         &self.kid
+    }
+
+    /// `kid` of the OIDC key, the first key of the JWKS.
+    pub fn oidc_kid(&self) -> &str {
+        self.keys.oidc_kid()
+    }
+
+    /// The GitLab release the instance imitates.
+    pub fn gitlab_version(&self) -> GitlabVersion {
+        self.ready.gitlab_version
+    }
+
+    /// Replaces the CI signing key with a new one of the same algorithm, as
+    /// `POST /-/mock/keys/rotate` does, and returns its `kid`. With `keep_old` the replaced key
+    /// stays in the JWKS after the current keys; without it only the current keys stay. With a
+    /// state dir the new key is written to `ci-key.pem` there.
+    pub async fn rotate_signing_key(&self, keep_old: bool) -> Result<String, Error> {
+        Ok(key_setup::rotate(&self.keys, keep_old).await?.kid)
     }
 
     /// Where `ca.pem` was written: `{state_dir}/ca.pem`, or `None` without a state dir.
@@ -119,9 +146,9 @@ impl Drop for RunningGitlab {
     }
 }
 
-/// Binds `config.listen` (port 0 is fine), generates the key and TLS chain, writes
-/// `{state_dir}/ca.pem` when a state dir is set, and serves HTTPS. Returns once the
-/// listener accepts connections.
+/// Binds `config.listen` (port 0 is fine), generates the keys and TLS chain, writes
+/// `{state_dir}/ca.pem` when a state dir is set (and the keys it generated, reusing keys it
+/// finds there), and serves HTTPS. Returns once the listener accepts connections.
 pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     let listener = bind(config.listen)?;
     let addr = listener.local_addr().map_err(|source| Error::Bind {
@@ -144,7 +171,9 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     )
     .map_err(|e| Error::io("start the HTTPS server", e))?
     .handle(handle.clone());
-    let kid = state.key.kid().to_owned();
+    let kid = state.keys.current().kid().to_owned();
+    let gitlab_version = state.profile.version();
+    let keys = state.keys.clone();
     let app = routes::router(Arc::new(state));
     let task = tokio::spawn(server.serve(app.into_make_service()));
 
@@ -153,7 +182,7 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     let mut running = RunningGitlab {
         addr,
         issuer: issuer.url().to_owned(),
-        kid,
+        kid: kid.clone(),
         ca_pem: chain.root_pem,
         thumbprint: thumbprint.clone(),
         ready: Ready {
@@ -166,7 +195,10 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
             thumbprint,
             jwks_uri: issuer.join(JWKS_PATH),
             mint_url: issuer.join(MINT_PATH),
+            kid,
+            gitlab_version,
         },
+        keys,
         ca_pem_path,
         handle: handle.clone(),
         task: Some(task),
@@ -178,6 +210,7 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
         issuer = %running.issuer,
         listen = %addr,
         kid = %running.kid,
+        gitlab_version = %running.ready.gitlab_version,
         thumbprint = %running.thumbprint,
         "mock-gitlab ready"
     );
@@ -191,11 +224,16 @@ fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, Error> {
     Ok(listener)
 }
 
-/// Loads or generates the signing key and generates the TLS chain. RSA key generation
-/// takes tens of milliseconds, so it runs off the async workers.
+/// Loads or generates the keys (keeping them in the state dir, if any) and generates the TLS
+/// chain. RSA key generation takes up to hundreds of milliseconds, so it runs off the async
+/// workers.
 async fn prepare(config: Config, san_host: String) -> Result<(AppState, TlsChain), Error> {
+    let config = key_setup::resolve_pems(config).await?;
     let task = tokio::task::spawn_blocking(move || -> Result<_, Error> {
         let state = AppState::from_config(&config)?;
+        if let Some(dir) = &config.state_dir {
+            state.keys.persist_rotations_to(dir.clone());
+        }
         let chain = tls::generate(&[san_host.as_str()])?;
         Ok((state, chain))
     });

@@ -1,33 +1,36 @@
-//! What every request handler shares: the issuer, the signing key and the clock.
+//! What every request handler shares: the issuer, the keys, the clock and the version profile.
 
 use std::sync::Arc;
 
 use crate::config::{Clock, Config};
 use crate::error::Error;
 use crate::issuer::Issuer;
-use crate::keys::SigningKey;
+use crate::key_setup;
+use crate::keys::KeyRing;
+use crate::profile::Profile;
 
 /// Router state, built once from a [`Config`] and shared behind an `Arc`.
 #[derive(Debug)]
 pub(crate) struct AppState {
     pub(crate) issuer: Issuer,
-    pub(crate) key: SigningKey,
+    pub(crate) keys: Arc<KeyRing>,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) profile: Profile,
 }
 
 impl AppState {
-    /// Parses the issuer and loads (or generates) the signing key. Key generation takes tens
-    /// of milliseconds, so async callers should run this on a blocking thread.
+    /// Parses the issuer and the version profile and loads (or generates) the keys. Key
+    /// generation takes up to hundreds of milliseconds, so async callers should run this on a
+    /// blocking thread.
     pub(crate) fn from_config(config: &Config) -> Result<Self, Error> {
         let issuer = config.issuer()?;
-        let key = match &config.signing_key_pem {
-            Some(pem) => SigningKey::from_pem(pem)?,
-            None => SigningKey::generate()?,
-        };
+        let profile = Profile::from_config(config)?;
+        let keys = Arc::new(key_setup::key_ring(config)?);
         Ok(Self {
             issuer,
-            key,
+            keys,
             clock: config.clock.clone(),
+            profile,
         })
     }
 }

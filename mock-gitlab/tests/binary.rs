@@ -16,6 +16,10 @@ async fn binary_prints_ready_line_and_serves() {
         .env_remove("MOCK_GITLAB_EXTERNAL_URL")
         .env_remove("MOCK_GITLAB_SIGNING_KEY")
         .env_remove("MOCK_GITLAB_STATE_DIR")
+        .env_remove("MOCK_GITLAB_GITLAB_VERSION")
+        .env_remove("MOCK_GITLAB_OIDC_KEY")
+        .env_remove("MOCK_GITLAB_SIGNING_ALGORITHM")
+        .env_remove("MOCK_GITLAB_ID_TOKENS_ISSUER_URL")
         .env_remove("MOCK_GITLAB_LISTEN")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -43,9 +47,17 @@ async fn binary_prints_ready_line_and_serves() {
             "ca_pem",
             "thumbprint",
             "jwks_uri",
-            "mint_url"
+            "mint_url",
+            "kid",
+            "gitlab_version"
         ]
     );
+    // The default profile is the newest release.
+    assert_eq!(
+        ready["gitlab_version"],
+        mock_gitlab::GitlabVersion::NEWEST.to_string().as_str()
+    );
+    assert_eq!(ready["kid"].as_str().unwrap().len(), 43);
     let listen: std::net::SocketAddr = ready["listen"].as_str().unwrap().parse().unwrap();
     let issuer = ready["issuer"].as_str().unwrap();
     assert_eq!(issuer, format!("https://localhost:{}", listen.port()));
@@ -126,6 +138,10 @@ async fn binary_writes_ca_pem_into_a_given_state_dir_and_leaves_it() {
         .env_remove("MOCK_GITLAB_EXTERNAL_URL")
         .env_remove("MOCK_GITLAB_SIGNING_KEY")
         .env_remove("MOCK_GITLAB_STATE_DIR")
+        .env_remove("MOCK_GITLAB_GITLAB_VERSION")
+        .env_remove("MOCK_GITLAB_OIDC_KEY")
+        .env_remove("MOCK_GITLAB_SIGNING_ALGORITHM")
+        .env_remove("MOCK_GITLAB_ID_TOKENS_ISSUER_URL")
         .env_remove("MOCK_GITLAB_LISTEN")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -170,6 +186,10 @@ async fn binary_rejects_a_bad_key_file() {
         .arg(&key)
         .env_remove("MOCK_GITLAB_EXTERNAL_URL")
         .env_remove("MOCK_GITLAB_STATE_DIR")
+        .env_remove("MOCK_GITLAB_GITLAB_VERSION")
+        .env_remove("MOCK_GITLAB_OIDC_KEY")
+        .env_remove("MOCK_GITLAB_SIGNING_ALGORITHM")
+        .env_remove("MOCK_GITLAB_ID_TOKENS_ISSUER_URL")
         .stdin(Stdio::null())
         .kill_on_drop(true)
         .output()
@@ -180,4 +200,61 @@ async fn binary_rejects_a_bad_key_file() {
     assert!(out.stdout.is_empty(), "no ready line on failure");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("signing key"), "{err}");
+}
+
+#[tokio::test]
+async fn list_versions_prints_one_line_per_profile_and_exits() {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_mock-gitlab"))
+        .arg("--list-versions")
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text, mock_gitlab::list_versions());
+    let versions: Vec<&str> = text
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    for profile in ["15.7", "16.5", "17.0", "18.1", "19.2"] {
+        assert!(versions.contains(&profile), "{profile}:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn the_binary_refuses_settings_the_chosen_release_does_not_have() {
+    let cases: [&[&str]; 3] = [
+        &["--gitlab-version", "15.6"],
+        &[
+            "--gitlab-version",
+            "18.0",
+            "--id-tokens-issuer-url",
+            "https://oidc.example",
+        ],
+        &["--gitlab-version", "sixteen"],
+    ];
+    let expected = [
+        "gitlab version 15.6 is not modelled",
+        "id_tokens_issuer_url needs GitLab 18.1 or later",
+        "expected MAJOR.MINOR",
+    ];
+    for (args, needle) in cases.iter().zip(expected) {
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_mock-gitlab"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(*args)
+            .env_remove("MOCK_GITLAB_STATE_DIR")
+            .env_remove("MOCK_GITLAB_GITLAB_VERSION")
+            .env_remove("MOCK_GITLAB_ID_TOKENS_ISSUER_URL")
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty(), "no ready line on failure");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
 }

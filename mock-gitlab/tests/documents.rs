@@ -121,7 +121,8 @@ async fn id_token_with_environment_and_array_aud() {
 
 #[tokio::test]
 async fn ci_job_jwt_payload() {
-    let base = serve_app_plain(fixed_config()).await;
+    // The legacy tokens exist up to 16.11; 16.11 gives them their last shape.
+    let base = serve_app_plain(fixed_config_at("16.11")).await;
     let (status, body) = mint(
         &plain_client(),
         &format!("{base}/-/mock/id_tokens"),
@@ -136,7 +137,7 @@ async fn ci_job_jwt_payload() {
 
 #[tokio::test]
 async fn ci_job_jwt_v2_payload() {
-    let base = serve_app_plain(fixed_config()).await;
+    let base = serve_app_plain(fixed_config_at("16.11")).await;
     let (status, body) = mint(
         &plain_client(),
         &format!("{base}/-/mock/id_tokens"),

@@ -68,25 +68,29 @@ async fn minted_token_verifies_against_served_jwks() {
 }
 
 #[tokio::test]
-async fn kid_is_rfc7638_thumbprint() {
+async fn every_published_kid_is_the_rfc7638_thumbprint_and_the_oidc_key_comes_first() {
     let server = spawn_default().await;
     let client = client_for(&server);
     let (raw, set) = fetch_jwks(&client, &server.ready().jwks_uri).await;
-    let key = &raw["keys"][0];
-    let (e, n) = (key["e"].as_str().unwrap(), key["n"].as_str().unwrap());
-    assert_eq!(e, "AQAB");
-    // Independent of the crate: canonical JSON by hand, SHA-256, base64url.
-    let canonical = format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#);
-    let expected = B64.encode(digest::digest(&digest::SHA256, canonical.as_bytes()));
-    assert_eq!(key["kid"], expected.as_str());
-    // And a second opinion from jsonwebtoken.
-    let jwk = &set.keys[0];
-    assert_eq!(
-        jwk.thumbprint(jsonwebtoken::jwk::ThumbprintHash::SHA256)
-            .unwrap(),
-        expected
-    );
-    assert_eq!(server.kid(), expected);
+    let keys = raw["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2, "{raw}");
+    for (key, jwk) in keys.iter().zip(&set.keys) {
+        let (e, n) = (key["e"].as_str().unwrap(), key["n"].as_str().unwrap());
+        assert_eq!(e, "AQAB");
+        // Independent of the crate: canonical JSON by hand, SHA-256, base64url.
+        let canonical = format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#);
+        let expected = B64.encode(digest::digest(&digest::SHA256, canonical.as_bytes()));
+        assert_eq!(key["kid"], expected.as_str());
+        // And a second opinion from jsonwebtoken.
+        let second_opinion = jwk.thumbprint(jsonwebtoken::jwk::ThumbprintHash::SHA256);
+        assert_eq!(second_opinion.unwrap(), expected);
+    }
+    // GitLab's order: the OIDC key (RSA-4096: 683 base64url characters of n), then the CI key.
+    assert_eq!(keys[0]["kid"], server.oidc_kid());
+    assert_eq!(keys[0]["n"].as_str().unwrap().len(), 683);
+    assert_eq!(keys[1]["kid"], server.kid());
+    assert_eq!(keys[1]["n"].as_str().unwrap().len(), 342);
+    assert_eq!(server.ready().kid, server.kid());
 }
 
 #[tokio::test]
@@ -291,16 +295,18 @@ async fn external_url_host_is_a_leaf_san_and_state_dir_is_honoured() {
     let ca_pem_path = dir.join("ca.pem");
     assert_eq!(server.ca_pem_path(), Some(ca_pem_path.as_path()));
     assert_eq!(server.ready().ca_pem, ca_pem_path.to_str().unwrap());
-    // ca.pem holds the root alone, and nothing else is left in the state dir.
+    // ca.pem holds the root alone.
     assert_eq!(
         std::fs::read_to_string(&ca_pem_path).unwrap(),
         server.ca_pem()
     );
-    let entries: Vec<_> = std::fs::read_dir(&dir)
+    // Besides ca.pem, the state dir keeps the two keys this instance generated.
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(entries, ["ca.pem"]);
+    entries.sort();
+    assert_eq!(entries, ["ca.pem", "ci-key.pem", "oidc-key.pem"]);
 
     // Handshake by IP with SNI set to the alias name; never resolves the name.
     let connect = server.addr().to_string();

@@ -1,6 +1,7 @@
 //! What a claim set needs besides the request: the issuer, the time and a token id.
 
 use crate::issuer::Issuer;
+use crate::profile::Profile;
 
 use super::error::ClaimsError;
 
@@ -15,6 +16,8 @@ pub(crate) const NOT_BEFORE_SKEW: i64 = 5;
 #[derive(Debug, Clone)]
 pub(crate) struct MintContext<'a> {
     pub(crate) issuer: &'a Issuer,
+    /// The GitLab release whose claim set, order and issuer rules apply.
+    pub(crate) profile: &'a Profile,
     pub(crate) now: i64,
     pub(crate) jti: String,
 }

@@ -21,33 +21,36 @@ pub(crate) fn ci_job_jwt(
 ) -> Map<String, Value> {
     let mut c = Map::new();
     legacy_project_claims(&mut c, &job.project);
-    user_claims(&mut c, &job.user);
-    ci_claims(&mut c, job);
+    user_claims(&mut c, &job.user, ctx.profile);
+    ci_claims(&mut c, job, ctx.profile);
     let sub = format!("job_{}", job.job_id);
     reserved_claims(&mut c, ctx, lifetime, ctx.issuer.authority(), sub);
     c
 }
 
-/// `CI_JOB_JWT_V2`: the `JwtV2` claims and configurable `sub` of id_tokens, with
-/// `iss` = `aud` = the instance URL.
+/// `CI_JOB_JWT_V2`: the `JwtV2` claims and configurable `sub` of id_tokens. `aud` is the base
+/// URL (`DEFAULT_AUD = Settings.gitlab.base_url`), and so is `iss` until 16.8, when the
+/// issuer of `JwtV2` became the instance URL with its relative root.
 pub(crate) fn ci_job_jwt_v2(
     job: &Job<'_>,
     ctx: &MintContext<'_>,
     lifetime: Lifetime,
 ) -> Result<Map<String, Value>, ClaimsError> {
+    let profile = ctx.profile;
     let mut c = Map::new();
     legacy_project_claims(&mut c, &job.project);
-    user_claims(&mut c, &job.user);
-    ci_claims(&mut c, job);
-    jwt_v2_claims(&mut c, job, ctx.issuer);
-    let sub = sub_claim(job.sub_components, &c)?;
-    reserved_claims(&mut c, ctx, lifetime, ctx.issuer.url(), sub);
-    c.insert("aud".into(), ctx.issuer.url().into());
+    user_claims(&mut c, &job.user, profile);
+    ci_claims(&mut c, job, profile);
+    jwt_v2_claims(&mut c, job, ctx.issuer, profile);
+    let sub = sub_claim(job.sub_components, &c, profile)?;
+    reserved_claims(&mut c, ctx, lifetime, profile.instance_iss(ctx.issuer), sub);
+    c.insert("aud".into(), ctx.issuer.base_url().into());
     Ok(c)
 }
 
-/// GitLab 16.x `Gitlab::Ci::Jwt#reserved_claims` order: `jti, iss, iat, nbf, exp, sub`.
-fn reserved_claims(
+/// GitLab 16.x `Gitlab::Ci::Jwt#reserved_claims` order: `jti, iss, iat, nbf, exp, sub`, which
+/// id_tokens shared before 17.0.
+pub(crate) fn reserved_claims(
     c: &mut Map<String, Value>,
     ctx: &MintContext<'_>,
     lifetime: Lifetime,

@@ -14,6 +14,8 @@ mod sub;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod version_tests;
 
 pub(crate) use context::MintContext;
 pub(crate) use error::ClaimsError;

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::profile::{Feature, Profile};
+
 use super::job::{Project, User};
 
 /// `UserProjectTokenClaims#project_claims(key_prefix:)`: `project_*` before `namespace_*`,
@@ -26,10 +28,12 @@ pub(crate) fn legacy_project_claims(c: &mut Map<String, Value>, project: &Projec
     c.insert("project_path".into(), project.path.into());
 }
 
-/// `UserProjectTokenClaims#user_claims`.
-pub(crate) fn user_claims(c: &mut Map<String, Value>, user: &User<'_>) {
+/// `UserProjectTokenClaims#user_claims`; `user_access_level` from 16.9.
+pub(crate) fn user_claims(c: &mut Map<String, Value>, user: &User<'_>, profile: &Profile) {
     c.insert("user_id".into(), user.id.into());
     c.insert("user_login".into(), user.login.into());
     c.insert("user_email".into(), user.email.into());
-    c.insert("user_access_level".into(), user.access_level.into());
+    if profile.has(Feature::UserAccessLevel) {
+        c.insert("user_access_level".into(), user.access_level.into());
+    }
 }

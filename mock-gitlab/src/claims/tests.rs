@@ -3,27 +3,45 @@
 use serde_json::{Map, Value, json};
 
 use super::job::guess_deployment_tier;
+use super::sub::SubComponentsError;
 use super::*;
 use crate::issuer::Issuer;
+use crate::profile::Profile;
+use crate::version::GitlabVersion;
 
-fn issuer() -> Issuer {
-    Issuer::parse("https://gitlab.example.com").unwrap()
+/// Claims as the newest profile builds them.
+fn build(req: serde_json::Value) -> Result<Map<String, Value>, ClaimsError> {
+    build_at(&GitlabVersion::NEWEST.to_string(), req)
 }
 
-fn build(req: serde_json::Value) -> Result<Map<String, Value>, ClaimsError> {
+/// Claims as GitLab `version` builds them.
+pub(super) fn build_at(
+    version: &str,
+    req: serde_json::Value,
+) -> Result<Map<String, Value>, ClaimsError> {
+    build_on("https://gitlab.example.com", version, req)
+}
+
+pub(super) fn build_on(
+    instance: &str,
+    version: &str,
+    req: serde_json::Value,
+) -> Result<Map<String, Value>, ClaimsError> {
     let req: MintRequest = serde_json::from_value(req).unwrap();
-    let iss = issuer();
+    let iss = Issuer::parse(instance).unwrap();
+    let profile = Profile::new(version.parse().unwrap(), None).unwrap();
     build_claims(
         &req,
         &MintContext {
             issuer: &iss,
+            profile: &profile,
             now: 1_700_000_000,
             jti: "00000000-0000-4000-8000-000000000000".into(),
         },
     )
 }
 
-fn keys(m: &Map<String, Value>) -> Vec<&str> {
+pub(super) fn keys(m: &Map<String, Value>) -> Vec<&str> {
     m.keys().map(String::as_str).collect()
 }
 
@@ -97,11 +115,11 @@ fn aud_rules() {
     let c = build(json!({"aud": ["a", "b"]})).unwrap();
     assert_eq!(c["aud"], json!(["a", "b"]));
     assert!(matches!(
-        build(json!({"kind": "ci_job_jwt", "aud": "x"})),
+        build_at("16.11", json!({"kind": "ci_job_jwt", "aud": "x"})),
         Err(ClaimsError::AudNotConfigurable(_))
     ));
     assert!(matches!(
-        build(json!({"kind": "ci_job_jwt_v2", "aud": "x"})),
+        build_at("16.11", json!({"kind": "ci_job_jwt_v2", "aud": "x"})),
         Err(ClaimsError::AudNotConfigurable(_))
     ));
 }
@@ -146,9 +164,14 @@ fn sub_components() {
     // deployment_tier has no value without an environment, so it is skipped.
     assert_eq!(c["sub"], "project_id:99:ref_type:tag:ref:v1.2.3");
     assert_eq!(c["ref_path"], "refs/tags/v1.2.3");
+    let e = build(json!({"aud": "a", "sub_components": ["user_email"]})).unwrap_err();
+    assert!(matches!(
+        &e,
+        ClaimsError::SubComponents(SubComponentsError::Unknown { name, .. }) if name == "user_email"
+    ));
     assert_eq!(
-        build(json!({"aud": "a", "sub_components": ["user_email"]})),
-        Err(ClaimsError::UnknownSubComponent("user_email".into()))
+        e.to_string(),
+        r#"sub_components entry "user_email" is not one of ["project_path", "project_id", "ref_type", "ref", "ref_protected", "environment_protected", "deployment_tier"]"#
     );
     let c = build(json!({"aud": "a", "sub_components": []})).unwrap();
     assert_eq!(c["sub"], "");
@@ -171,7 +194,7 @@ fn namespace_derivation() {
 
 #[test]
 fn legacy_v1_shape() {
-    let c = build(json!({"kind": "ci_job_jwt", "job_id": "77"})).unwrap();
+    let c = build_at("16.11", json!({"kind": "ci_job_jwt", "job_id": "77"})).unwrap();
     let k = keys(&c);
     assert_eq!(&k[..2], ["namespace_id", "namespace_path"]);
     assert_eq!(
@@ -187,7 +210,7 @@ fn legacy_v1_shape() {
 
 #[test]
 fn legacy_v2_shape() {
-    let c = build(json!({"kind": "ci_job_jwt_v2"})).unwrap();
+    let c = build_at("16.11", json!({"kind": "ci_job_jwt_v2"})).unwrap();
     let k = keys(&c);
     assert_eq!(
         &k[k.len() - 7..],

@@ -5,6 +5,8 @@
 // #[test] fns only, not shared helper modules.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub(crate) mod verifier;
+
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -16,6 +18,10 @@ use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
 
 pub(crate) const FIXTURE_KEY: &str = include_str!("../fixtures/ci-signing-key.pem");
+/// RSA-4096, fixed so the JWKS is snapshot-stable and no test waits for RSA-4096 generation.
+pub(crate) const OIDC_FIXTURE_KEY: &str = include_str!("../fixtures/oidc-signing-key.pem");
+/// P-256, for the ES256 option.
+pub(crate) const EC_FIXTURE_KEY: &str = include_str!("../fixtures/ci-signing-key-ec.pem");
 pub(crate) const FIXED_NOW: i64 = 1_700_000_000;
 /// Only ever a name inside documents and tokens; no test connects to it.
 pub(crate) const EXTERNAL_URL: &str = "https://gitlab.fedlab.test";
@@ -24,6 +30,7 @@ pub(crate) const EXTERNAL_URL: &str = "https://gitlab.fedlab.test";
 pub(crate) fn fixed_config() -> Config {
     let mut c = Config::new("127.0.0.1:0".parse().unwrap());
     c.signing_key_pem = Some(FIXTURE_KEY.to_owned());
+    c.oidc_key_pem = Some(OIDC_FIXTURE_KEY.to_owned());
     c.clock = Arc::new(FixedClock(FIXED_NOW));
     c.external_url = Some(EXTERNAL_URL.to_owned());
     c
@@ -59,10 +66,18 @@ pub(crate) fn https_client(roots_pem: &[&str], addr: SocketAddr) -> reqwest::Cli
         .unwrap()
 }
 
-/// The fixture key on a free loopback port; everything else default (no state dir).
+/// The fixture keys on a free loopback port; everything else default (no state dir).
 pub(crate) fn default_config() -> Config {
     let mut c = Config::new("127.0.0.1:0".parse().unwrap());
     c.signing_key_pem = Some(FIXTURE_KEY.to_owned());
+    c.oidc_key_pem = Some(OIDC_FIXTURE_KEY.to_owned());
+    c
+}
+
+/// [`fixed_config`] imitating GitLab `version`.
+pub(crate) fn fixed_config_at(version: &str) -> Config {
+    let mut c = fixed_config();
+    c.gitlab_version = Some(version.parse().unwrap());
     c
 }
 
