@@ -20,9 +20,9 @@
 use std::future::Future;
 
 use crate::assume::{AssumeRoleWithWebIdentity, AssumedRole, CallerIdentity};
+use crate::builder::FederationBuilder;
 use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::federation::FederationBuilder;
 use crate::iam::{CreatedRole, OidcProvider, PolicyDocument, Role};
 use crate::job::JobEnvironment;
 use crate::token::{IdToken, Token};
@@ -92,6 +92,11 @@ impl Federation {
     /// See [`crate::Federation::caller_identity`].
     pub fn caller_identity(&self, credentials: &Credentials) -> Result<CallerIdentity, Error> {
         self.wait(self.inner.caller_identity(credentials))?
+    }
+
+    /// See [`crate::Federation::rotate_signing_key`].
+    pub fn rotate_signing_key(&self, keep_old: bool) -> Result<String, Error> {
+        self.wait(self.inner.rotate_signing_key(keep_old))?
     }
 
     /// See [`crate::Federation::job`].

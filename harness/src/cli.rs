@@ -124,7 +124,7 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
             verbose,
         } => {
             let sources = sources(&paths)?;
-            let runner = Runner::new()?;
+            let runner = Runner::new();
             let clients: Vec<Client> = client
                 .iter()
                 .map(|c| match c {

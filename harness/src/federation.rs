@@ -1,10 +1,9 @@
 //! The front door: [`Federation`] starts mock-gitlab and mock-sts in-process and is the handle a
 //! test drives them through.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use mock_sts::LogEntry as Request;
 
@@ -14,9 +13,6 @@ use crate::error::Error;
 use crate::expect::{self, Expectation, UnmetExpectations};
 use crate::files::write_atomically;
 use crate::runtime::BackgroundRuntime;
-
-/// Loopback only: nothing a federation starts listens beyond this machine.
-const LOOPBACK: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
 
 /// A GitLab instance and an AWS account, both in-process on loopback ports, trusting each other
 /// the way gitlab.com and AWS do. Everything stops when it is dropped, and the expectations
@@ -40,102 +36,41 @@ pub struct Federation {
     pub(crate) runtime: BackgroundRuntime,
 }
 
-/// How a [`Federation`] starts. Every setting has a default that matches what most jobs meet:
-/// a public-CA issuer, the system clock, a fresh signing key.
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `start` is called"]
-pub struct FederationBuilder {
-    fixed_time: Option<i64>,
-    signing_key_pem: Option<String>,
-    trusted_issuer_ca: bool,
-    account_id: String,
-    region: String,
-}
-
-impl Default for FederationBuilder {
-    fn default() -> Self {
-        Self {
-            fixed_time: None,
-            signing_key_pem: None,
-            trusted_issuer_ca: true,
-            account_id: mock_sts::DEFAULT_ACCOUNT_ID.to_owned(),
-            region: mock_sts::DEFAULT_REGION.to_owned(),
-        }
-    }
-}
-
-impl FederationBuilder {
-    /// Pins both mocks' clock to this Unix time: token `iat`/`exp`, credential expiry, SigV4
-    /// skew checks. Defaults to the system clock. (Real clients sign with the real time, so with
-    /// a pinned clock only fedlab's own calls pass mock-sts's clock-skew check.)
-    pub fn fixed_time(mut self, unix_seconds: i64) -> Self {
-        self.fixed_time = Some(unix_seconds);
-        self
-    }
-
-    /// The CI signing key mock-gitlab signs tokens with (RSA, PKCS#8 or PKCS#1 PEM), for
-    /// reproducible tokens. Defaults to a fresh RSA-2048 key, which takes tens of milliseconds to
-    /// generate.
-    pub fn signing_key_pem(mut self, pem: impl Into<String>) -> Self {
-        self.signing_key_pem = Some(pem.into());
-        self
-    }
-
-    /// Whether mock-gitlab's CA is one of "AWS's trusted root CAs", as gitlab.com's public
-    /// certificate is. Defaults to `true`. `false` models a self-managed GitLab with a private CA:
-    /// STS then accepts the issuer only through a provider thumbprint (see
-    /// [`Federation::thumbprint`]).
-    pub fn trusted_issuer_ca(mut self, trusted: bool) -> Self {
-        self.trusted_issuer_ca = trusted;
-        self
-    }
-
-    /// The AWS account ID. Defaults to `123456789012`.
-    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = account_id.into();
-        self
-    }
-
-    /// The AWS region. Defaults to `us-east-1`.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = region.into();
-        self
-    }
-
-    /// Starts both mocks and returns once both accept connections.
-    pub async fn start(self) -> Result<Federation, Error> {
-        let runtime = BackgroundRuntime::new()?;
-        let mocks = runtime.run(start_mocks(self.clone())).await??;
-        self.assemble(mocks, runtime)
-    }
-
-    /// The blocking API's start: the caller's thread waits on the mocks' own runtime.
-    pub(crate) fn start_blocking(self) -> Result<Federation, Error> {
-        let runtime = BackgroundRuntime::new()?;
-        let mocks = runtime.block_on(start_mocks(self.clone()))??;
-        self.assemble(mocks, runtime)
-    }
-
-    fn assemble(self, mocks: Mocks, runtime: BackgroundRuntime) -> Result<Federation, Error> {
-        let (gitlab, sts) = (mocks.gitlab, mocks.sts);
+impl Federation {
+    /// Wires the running mocks into a federation: HTTP clients that trust mock-gitlab's CA (and
+    /// nothing else) and never follow a redirect off the machine.
+    pub(crate) fn assemble(
+        gitlab: mock_gitlab::RunningGitlab,
+        sts: mock_sts::RunningSts,
+        account_id: String,
+        region: String,
+        fixed_time: Option<i64>,
+        runtime: BackgroundRuntime,
+    ) -> Result<Self, Error> {
+        let failed = |what: &'static str| {
+            move |e: reqwest::Error| Error::Start {
+                what,
+                reason: e.to_string(),
+            }
+        };
         let ca = reqwest::Certificate::from_pem(gitlab.ca_pem().as_bytes())
-            .map_err(|e| start_error("an HTTPS client for mock-gitlab", e))?;
+            .map_err(failed("an HTTPS client for mock-gitlab"))?;
         let gitlab_http = reqwest::Client::builder()
             .tls_certs_only([ca])
             .no_proxy()
             .build()
-            .map_err(|e| start_error("an HTTPS client for mock-gitlab", e))?;
+            .map_err(failed("an HTTPS client for mock-gitlab"))?;
         // mock-sts answers some requests, as AWS does, with a redirect to aws.amazon.com; fedlab
         // never follows it off the machine.
         let sts_http = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| start_error("an HTTP client for mock-sts", e))?;
-        let query = QueryClient::new(sts_http, sts.endpoint(), &self.region)
-            .with_signing_time(self.fixed_time);
+            .map_err(failed("an HTTP client for mock-sts"))?;
+        let query =
+            QueryClient::new(sts_http, sts.endpoint(), &region).with_signing_time(fixed_time);
         let issuer_host = gitlab.issuer().trim_start_matches("https://").to_owned();
-        Ok(Federation {
+        Ok(Self {
             admin: Credentials {
                 access_key_id: mock_sts::DEFAULT_ADMIN_ACCESS_KEY_ID.to_owned(),
                 secret_access_key: mock_sts::DEFAULT_ADMIN_SECRET_ACCESS_KEY.to_owned(),
@@ -147,62 +82,13 @@ impl FederationBuilder {
             gitlab_http,
             query,
             issuer_host,
-            account_id: self.account_id,
-            region: self.region,
+            account_id,
+            region,
             files: OnceLock::new(),
             jobs: AtomicU64::new(0),
             expectations: Mutex::new(Vec::new()),
             runtime,
         })
-    }
-}
-
-fn start_error(what: &'static str, err: impl std::fmt::Display) -> Error {
-    Error::Start {
-        what,
-        reason: err.to_string(),
-    }
-}
-
-struct Mocks {
-    gitlab: mock_gitlab::RunningGitlab,
-    sts: mock_sts::RunningSts,
-}
-
-/// Runs on the mocks' runtime, so their servers live there.
-async fn start_mocks(options: FederationBuilder) -> Result<Mocks, Error> {
-    let mut gitlab = mock_gitlab::Config::new(LOOPBACK);
-    gitlab.signing_key_pem = options.signing_key_pem;
-    if let Some(now) = options.fixed_time {
-        gitlab.clock = Arc::new(mock_gitlab::FixedClock(now));
-    }
-    let gitlab = mock_gitlab::spawn(gitlab)
-        .await
-        .map_err(|e| start_error("mock-gitlab", format!("{e:#}")))?;
-    let mut sts = mock_sts::Config::new(LOOPBACK);
-    sts.account_id = options.account_id;
-    sts.region = options.region;
-    if options.trusted_issuer_ca {
-        sts.trust_ca_pems.push(gitlab.ca_pem().to_owned());
-    }
-    if let Some(now) = options.fixed_time {
-        sts.clock = Arc::new(mock_sts::FixedClock(now));
-    }
-    let sts = mock_sts::spawn(sts)
-        .await
-        .map_err(|e| start_error("mock-sts", format!("{e:#}")))?;
-    Ok(Mocks { gitlab, sts })
-}
-
-impl Federation {
-    /// Starts both mocks with the defaults of [`FederationBuilder`].
-    pub async fn start() -> Result<Self, Error> {
-        Self::builder().start().await
-    }
-
-    /// Settings for a federation that differs from the defaults.
-    pub fn builder() -> FederationBuilder {
-        FederationBuilder::default()
     }
 
     /// The issuer URL, `https://localhost:PORT`: tokens' `iss` and the provider URL.
@@ -228,6 +114,24 @@ impl Federation {
     /// a provider thumbprint.
     pub fn thumbprint(&self) -> &str {
         self.gitlab.thumbprint()
+    }
+
+    /// The GitLab release mock-gitlab imitates, e.g. `19.2`.
+    pub fn gitlab_version(&self) -> String {
+        self.gitlab.gitlab_version().to_string()
+    }
+
+    /// Rotates mock-gitlab's CI signing key, as a GitLab administrator can: tokens minted from
+    /// now on are signed with a new key. With `keep_old` the old public key stays in the JWKS, so
+    /// tokens minted before still verify; without it they no longer can. Returns the new `kid`.
+    pub async fn rotate_signing_key(&self, keep_old: bool) -> Result<String, Error> {
+        self.gitlab
+            .rotate_signing_key(keep_old)
+            .await
+            .map_err(|e| Error::Start {
+                what: "a new signing key",
+                reason: e.to_string(),
+            })
     }
 
     /// mock-gitlab's root CA certificate (PEM).

@@ -53,6 +53,7 @@
 mod assume;
 mod aws_query;
 pub mod blocking;
+mod builder;
 pub mod cli;
 mod clients;
 mod credentials;
@@ -71,12 +72,14 @@ mod token;
 mod up;
 
 pub use assume::{AssumeRoleWithWebIdentity, AssumedRole, CallerIdentity, DEFAULT_SESSION_NAME};
+pub use builder::FederationBuilder;
 pub use credentials::Credentials;
 pub use error::{AwsError, Error};
 pub use expect::{Expectation, Times, UnmetExpectations};
-pub use federation::{Federation, FederationBuilder};
+pub use federation::Federation;
 pub use iam::{CreatedRole, OidcProvider, PolicyDocument, Role, TrustPolicy};
 pub use job::JobEnvironment;
+pub use mock_gitlab::SigningAlgorithm;
 pub use token::{IdToken, Token};
 
 /// The mint API's request types (the body of mock-gitlab's `POST /-/mock/id_tokens`), for

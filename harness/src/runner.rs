@@ -36,17 +36,12 @@ pub struct ScenarioResult {
 }
 
 /// Runs scenarios; one per `fedlab run`.
-#[derive(Debug, Clone)]
-pub struct Runner {
-    signing_key_pem: String,
-}
+#[derive(Debug, Clone, Default)]
+pub struct Runner {}
 
 impl Runner {
-    /// Generates the signing key every scenario's mock-gitlab will use.
-    pub fn new() -> Result<Self, Error> {
-        Ok(Self {
-            signing_key_pem: signing_key_pem()?,
-        })
+    pub fn new() -> Self {
+        Self {}
     }
 
     /// Every source with every client, in order; `on_result` sees each result as it comes.
@@ -91,14 +86,9 @@ impl Runner {
         client: &Client,
         result: &mut ScenarioResult,
     ) -> Result<Verdict, String> {
-        let trusted_issuer_ca = source
-            .preview()
-            .map_err(|e| e.to_string())?
-            .aws
-            .trusted_issuer_ca;
-        let fed = Federation::builder()
-            .signing_key_pem(&self.signing_key_pem)
-            .trusted_issuer_ca(trusted_issuer_ca)
+        let preview = source.preview().map_err(|e| e.to_string())?;
+        let fed = preview
+            .federation()
             .start()
             .await
             .map_err(|e| e.to_string())?;
@@ -111,6 +101,11 @@ impl Runner {
             .await
             .map_err(|e| e.to_string())?;
         let role_arn = scenario.role_arn(fed.account_id());
+        if let Some(rotation) = &scenario.gitlab.rotate_signing_key {
+            fed.rotate_signing_key(rotation.keep_old)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         let job = fed
             .job(&role_arn, &token)
             .map_err(|e| e.to_string())?
@@ -193,27 +188,4 @@ pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<Vec<
             .map_err(|e| format!("IAM setup failed: CreateRole: {e}"))?;
     }
     Ok(problems)
-}
-
-/// A fresh RSA-2048 key in PKCS#8 PEM, the size of GitLab's CI signing key.
-fn signing_key_pem() -> Result<String, Error> {
-    use aws_lc_rs::encoding::AsDer as _;
-    use base64::Engine as _;
-    let failed = |reason: &str| Error::Start {
-        what: "a signing key",
-        reason: reason.to_owned(),
-    };
-    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
-        .map_err(|_| failed("RSA key generation failed"))?;
-    let der = key
-        .as_der()
-        .map_err(|_| failed("the key cannot be encoded"))?;
-    let base64 = base64::engine::general_purpose::STANDARD.encode(der.as_ref());
-    let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");
-    for line in base64.as_bytes().chunks(64) {
-        pem.push_str(&String::from_utf8_lossy(line));
-        pem.push('\n');
-    }
-    pem.push_str("-----END PRIVATE KEY-----\n");
-    Ok(pem)
 }

@@ -48,11 +48,7 @@ pub(crate) async fn up(
     env_file: &Path,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let trusted_issuer_ca = source.preview()?.aws.trusted_issuer_ca;
-    let fed = Federation::builder()
-        .trusted_issuer_ca(trusted_issuer_ca)
-        .start()
-        .await?;
+    let fed = source.preview()?.federation().start().await?;
     let scenario = source.render(&Placeholders::of(&fed)?)?;
     for problem in set_up(&fed, &scenario).await.map_err(anyhow::Error::msg)? {
         eprintln!("fedlab up: {problem}");

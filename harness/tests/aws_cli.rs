@@ -26,7 +26,7 @@ fn aws_cli() -> PathBuf {
 #[tokio::test]
 #[ignore = "needs the aws CLI: run .ci/run, or pip install awscli and use --include-ignored"]
 async fn every_embedded_scenario_passes_with_the_aws_cli() {
-    let runner = Runner::new().expect("a runner");
+    let runner = Runner::new();
     let client = Client::aws_cli(aws_cli());
     let results = runner
         .run_all(&ScenarioSource::embedded(), &[client], |_| {})

@@ -24,7 +24,7 @@ fn the_binary_embeds_exactly_the_files_of_the_scenarios_directory() {
 
 #[tokio::test]
 async fn every_embedded_scenario_passes_with_the_builtin_client() {
-    let runner = Runner::new().unwrap();
+    let runner = Runner::new();
     let sources = ScenarioSource::embedded();
     let results = runner.run_all(&sources, &[Client::builtin()], |_| {}).await;
     assert_eq!(results.len(), sources.len());
@@ -54,10 +54,7 @@ async fn a_scenario_expecting_the_wrong_answer_fails() {
             .replace("Incorrect token audience", "Incorrect token audience."),
     };
 
-    let result = Runner::new()
-        .unwrap()
-        .run_one(&flipped, &Client::builtin())
-        .await;
+    let result = Runner::new().run_one(&flipped, &Client::builtin()).await;
 
     match result.verdict {
         Verdict::Fail(problems) => assert_eq!(problems.len(), 2, "{problems:?}"),
@@ -77,10 +74,7 @@ async fn a_scenario_expecting_another_iam_refusal_fails() {
             .replace("code: OpenIdIdpCommunicationError", "code: InvalidInput"),
     };
 
-    let result = Runner::new()
-        .unwrap()
-        .run_one(&flipped, &Client::builtin())
-        .await;
+    let result = Runner::new().run_one(&flipped, &Client::builtin()).await;
 
     match result.verdict {
         Verdict::Fail(problems) => {

@@ -3,6 +3,8 @@
 use serde::Deserialize;
 
 use crate::assume::DEFAULT_SESSION_NAME;
+use crate::builder::FederationBuilder;
+use crate::federation::Federation;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12,6 +14,9 @@ pub struct Scenario {
     pub description: String,
     /// The public document (title and URL) or issue this case reproduces.
     pub source: String,
+    /// The GitLab instance: its release and what happens to its keys.
+    #[serde(default)]
+    pub gitlab: GitlabSetup,
     /// What exists in the AWS account before the job runs, created through the IAM API.
     #[serde(default)]
     pub aws: AwsSetup,
@@ -20,6 +25,30 @@ pub struct Scenario {
     /// The AssumeRoleWithWebIdentity the client makes.
     pub request: WebIdentityRequest,
     pub expect: Expected,
+}
+
+/// The GitLab side of a scenario.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitlabSetup {
+    /// The release mock-gitlab imitates, quoted: `"16.11"`. Defaults to the newest.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The CI key's algorithm, `RS256` (default) or `ES256`.
+    #[serde(default)]
+    pub signing_algorithm: Option<mock_gitlab::SigningAlgorithm>,
+    /// After the token is minted and before the job runs, an administrator rotates the CI
+    /// signing key.
+    #[serde(default)]
+    pub rotate_signing_key: Option<Rotation>,
+}
+
+/// A rotation of the CI signing key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rotation {
+    /// Whether the old public key stays published in the JWKS.
+    pub keep_old: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -153,6 +182,19 @@ impl Scenario {
             (Some(_), None) | (None, Some(_)) => Ok(()),
             _ => Err("`request` needs exactly one of `role` and `role_arn`".into()),
         }
+    }
+
+    /// The federation this scenario runs in: its GitLab release and key algorithm, and whether
+    /// AWS trusts the issuer's CA.
+    pub fn federation(&self) -> FederationBuilder {
+        let mut builder = Federation::builder().trusted_issuer_ca(self.aws.trusted_issuer_ca);
+        if let Some(version) = &self.gitlab.version {
+            builder = builder.gitlab_version(version);
+        }
+        if let Some(algorithm) = self.gitlab.signing_algorithm {
+            builder = builder.signing_algorithm(algorithm);
+        }
+        builder
     }
 
     /// The RoleArn the client sends.

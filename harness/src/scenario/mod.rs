@@ -10,7 +10,8 @@ mod placeholders;
 mod source;
 
 pub use format::{
-    AwsAnswer, AwsSetup, Expected, ProviderSetup, RoleSetup, Scenario, WebIdentityRequest,
+    AwsAnswer, AwsSetup, Expected, GitlabSetup, ProviderSetup, RoleSetup, Rotation, Scenario,
+    WebIdentityRequest,
 };
 pub use placeholders::Placeholders;
 pub use source::{ScenarioError, ScenarioSource};

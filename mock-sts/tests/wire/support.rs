@@ -23,6 +23,7 @@ pub(crate) const ACCESS_DENIED: &str = "Not authorized to perform sts:AssumeRole
 pub(crate) const MAIN_SUB: &str = "project_path:mygroup/myproject:ref_type:branch:ref:main";
 
 const SIGNING_KEY: &str = include_str!("../../../mock-gitlab/tests/fixtures/ci-signing-key.pem");
+const OIDC_KEY: &str = include_str!("../../../mock-gitlab/tests/fixtures/oidc-signing-key.pem");
 const LOOPBACK: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
 
 type BoxError = Box<dyn Error + Send + Sync>;
@@ -34,14 +35,25 @@ pub(crate) struct Issuer {
 }
 
 impl Issuer {
+    /// The newest GitLab release mock-gitlab imitates.
     pub(crate) async fn start() -> Self {
-        Self::try_start().await.expect("mock-gitlab starts")
+        Self::try_start(None).await.expect("mock-gitlab starts")
     }
 
-    // `?` into a boxed error works whichever error type mock_gitlab::spawn returns.
-    async fn try_start() -> Result<Self, BoxError> {
+    /// An older GitLab release, e.g. one that still hands out the legacy `CI_JOB_JWT`.
+    pub(crate) async fn start_version(version: &str) -> Self {
+        let version = version.parse().expect("a GitLab version");
+        Self::try_start(Some(version))
+            .await
+            .expect("mock-gitlab starts")
+    }
+
+    async fn try_start(version: Option<mock_gitlab::GitlabVersion>) -> Result<Self, BoxError> {
         let mut config = mock_gitlab::Config::new(LOOPBACK);
         config.signing_key_pem = Some(SIGNING_KEY.to_owned());
+        // A fixed OIDC key too: generating RSA-4096 for every test would cost a second each.
+        config.oidc_key_pem = Some(OIDC_KEY.to_owned());
+        config.gitlab_version = version;
         config.clock = Arc::new(mock_gitlab::FixedClock(NOW));
         let gitlab = mock_gitlab::spawn(config).await?;
         let ca = reqwest::Certificate::from_pem(gitlab.ca_pem().as_bytes())?;

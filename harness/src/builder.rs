@@ -1,0 +1,228 @@
+//! How a [`Federation`] starts: the settings, and starting both mocks on their own runtime.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, OnceLock};
+
+use mock_gitlab::{GitlabVersion, KeyKind, SigningAlgorithm};
+
+use crate::error::Error;
+use crate::federation::Federation;
+use crate::runtime::BackgroundRuntime;
+
+/// Loopback only: nothing a federation starts listens beyond this machine.
+const LOOPBACK: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+
+/// How a [`Federation`] starts. Every setting has a default that matches what most jobs meet:
+/// the newest GitLab, a public-CA issuer, the system clock.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `start` is called"]
+pub struct FederationBuilder {
+    fixed_time: Option<i64>,
+    signing_key_pem: Option<String>,
+    oidc_key_pem: Option<String>,
+    signing_algorithm: SigningAlgorithm,
+    gitlab_version: Option<String>,
+    trusted_issuer_ca: bool,
+    account_id: String,
+    region: String,
+}
+
+impl Default for FederationBuilder {
+    fn default() -> Self {
+        Self {
+            fixed_time: None,
+            signing_key_pem: None,
+            oidc_key_pem: None,
+            signing_algorithm: SigningAlgorithm::default(),
+            gitlab_version: None,
+            trusted_issuer_ca: true,
+            account_id: mock_sts::DEFAULT_ACCOUNT_ID.to_owned(),
+            region: mock_sts::DEFAULT_REGION.to_owned(),
+        }
+    }
+}
+
+impl FederationBuilder {
+    /// Pins both mocks' clock to this Unix time: token `iat`/`exp`, credential expiry, SigV4
+    /// skew checks. Defaults to the system clock. (Real clients sign with the real time, so with
+    /// a pinned clock only fedlab's own calls pass mock-sts's clock-skew check.)
+    pub fn fixed_time(mut self, unix_seconds: i64) -> Self {
+        self.fixed_time = Some(unix_seconds);
+        self
+    }
+
+    /// The GitLab release mock-gitlab imitates, e.g. `"16.11"` (the last one with the legacy
+    /// `CI_JOB_JWT`): its claims, token kinds and routes. Defaults to the newest. An unknown
+    /// release fails [`FederationBuilder::start`].
+    pub fn gitlab_version(mut self, version: impl Into<String>) -> Self {
+        self.gitlab_version = Some(version.into());
+        self
+    }
+
+    /// The CI signing key tokens are signed with (PKCS#8 or PKCS#1 PEM; RSA for RS256, P-256
+    /// for ES256), for reproducible tokens. Defaults to a key generated once per process and
+    /// shared by every federation that is not given one, so starting many stays fast.
+    pub fn signing_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.signing_key_pem = Some(pem.into());
+        self
+    }
+
+    /// The instance's OIDC key (published in the JWKS before the CI key; it signs no CI token).
+    /// Defaults to an RSA-4096 key generated once per process.
+    pub fn oidc_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.oidc_key_pem = Some(pem.into());
+        self
+    }
+
+    /// The CI key's algorithm: RS256 (GitLab's) or ES256 (which AWS accepts too). Defaults to
+    /// RS256.
+    pub fn signing_algorithm(mut self, algorithm: SigningAlgorithm) -> Self {
+        self.signing_algorithm = algorithm;
+        self
+    }
+
+    /// Whether mock-gitlab's CA is one of "AWS's trusted root CAs", as gitlab.com's public
+    /// certificate is. Defaults to `true`. `false` models a self-managed GitLab with a private CA:
+    /// STS then accepts the issuer only through a provider thumbprint (see
+    /// [`Federation::thumbprint`]).
+    pub fn trusted_issuer_ca(mut self, trusted: bool) -> Self {
+        self.trusted_issuer_ca = trusted;
+        self
+    }
+
+    /// The AWS account ID. Defaults to `123456789012`.
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = account_id.into();
+        self
+    }
+
+    /// The AWS region. Defaults to `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Starts both mocks and returns once both accept connections.
+    pub async fn start(self) -> Result<Federation, Error> {
+        let runtime = BackgroundRuntime::new()?;
+        let (gitlab, sts) = runtime.run(start_mocks(self.clone())).await??;
+        Federation::assemble(
+            gitlab,
+            sts,
+            self.account_id,
+            self.region,
+            self.fixed_time,
+            runtime,
+        )
+    }
+
+    /// The blocking API's start: the caller's thread waits on the mocks' own runtime.
+    pub(crate) fn start_blocking(self) -> Result<Federation, Error> {
+        let runtime = BackgroundRuntime::new()?;
+        let (gitlab, sts) = runtime.block_on(start_mocks(self.clone()))??;
+        Federation::assemble(
+            gitlab,
+            sts,
+            self.account_id,
+            self.region,
+            self.fixed_time,
+            runtime,
+        )
+    }
+}
+
+impl Federation {
+    /// Starts both mocks with the defaults of [`FederationBuilder`].
+    pub async fn start() -> Result<Self, Error> {
+        Self::builder().start().await
+    }
+
+    /// Settings for a federation that differs from the defaults.
+    pub fn builder() -> FederationBuilder {
+        FederationBuilder::default()
+    }
+}
+
+fn start_error(what: &'static str, err: impl std::fmt::Display) -> Error {
+    Error::Start {
+        what,
+        reason: err.to_string(),
+    }
+}
+
+/// Runs on the mocks' runtime, so their servers live there.
+async fn start_mocks(
+    options: FederationBuilder,
+) -> Result<(mock_gitlab::RunningGitlab, mock_sts::RunningSts), Error> {
+    let mut gitlab = mock_gitlab::Config::new(LOOPBACK);
+    gitlab.gitlab_version = options
+        .gitlab_version
+        .as_deref()
+        .map(str::parse::<GitlabVersion>)
+        .transpose()
+        .map_err(|e| start_error("mock-gitlab", e))?;
+    gitlab.signing_algorithm = options.signing_algorithm;
+    let (signing_key, oidc_key) = match (options.signing_key_pem, options.oidc_key_pem) {
+        (Some(signing), Some(oidc)) => (signing, oidc),
+        (signing, oidc) => {
+            let shared = shared_keys(options.signing_algorithm).await?;
+            (
+                signing.unwrap_or_else(|| shared.signing.clone()),
+                oidc.unwrap_or_else(|| shared.oidc.clone()),
+            )
+        }
+    };
+    gitlab.signing_key_pem = Some(signing_key);
+    gitlab.oidc_key_pem = Some(oidc_key);
+    if let Some(now) = options.fixed_time {
+        gitlab.clock = Arc::new(mock_gitlab::FixedClock(now));
+    }
+    let gitlab = mock_gitlab::spawn(gitlab)
+        .await
+        .map_err(|e| start_error("mock-gitlab", e))?;
+    let mut sts = mock_sts::Config::new(LOOPBACK);
+    sts.account_id = options.account_id;
+    sts.region = options.region;
+    if options.trusted_issuer_ca {
+        sts.trust_ca_pems.push(gitlab.ca_pem().to_owned());
+    }
+    if let Some(now) = options.fixed_time {
+        sts.clock = Arc::new(mock_sts::FixedClock(now));
+    }
+    let sts = mock_sts::spawn(sts)
+        .await
+        .map_err(|e| start_error("mock-sts", e))?;
+    Ok((gitlab, sts))
+}
+
+/// Keys generated once per process: RSA-4096 takes most of a second, and a test binary starts
+/// many federations.
+#[derive(Debug)]
+struct SharedKeys {
+    signing: String,
+    oidc: String,
+}
+
+async fn shared_keys(algorithm: SigningAlgorithm) -> Result<&'static SharedKeys, Error> {
+    static RS256: OnceLock<SharedKeys> = OnceLock::new();
+    static ES256: OnceLock<SharedKeys> = OnceLock::new();
+    let cell = match algorithm {
+        SigningAlgorithm::Es256 => &ES256,
+        _ => &RS256,
+    };
+    if let Some(keys) = cell.get() {
+        return Ok(keys);
+    }
+    let kind = algorithm.key_kind();
+    let generated = tokio::task::spawn_blocking(move || {
+        Ok::<_, mock_gitlab::Error>(SharedKeys {
+            signing: mock_gitlab::generate_key_pem(kind)?,
+            oidc: mock_gitlab::generate_key_pem(KeyKind::Rsa4096)?,
+        })
+    })
+    .await
+    .map_err(|e| start_error("the signing keys", e))?
+    .map_err(|e| start_error("the signing keys", e))?;
+    // Two federations starting at once may both generate; the first stored wins for everyone.
+    Ok(cell.get_or_init(|| generated))
+}
