@@ -22,6 +22,7 @@ pub struct FederationBuilder {
     oidc_key_pem: Option<String>,
     signing_algorithm: SigningAlgorithm,
     gitlab_version: Option<String>,
+    id_tokens_issuer_url: Option<String>,
     trusted_issuer_ca: bool,
     account_id: String,
     region: String,
@@ -35,6 +36,7 @@ impl Default for FederationBuilder {
             oidc_key_pem: None,
             signing_algorithm: SigningAlgorithm::default(),
             gitlab_version: None,
+            id_tokens_issuer_url: None,
             trusted_issuer_ca: true,
             account_id: mock_sts::DEFAULT_ACCOUNT_ID.to_owned(),
             region: mock_sts::DEFAULT_REGION.to_owned(),
@@ -56,6 +58,14 @@ impl FederationBuilder {
     /// release fails [`FederationBuilder::start`].
     pub fn gitlab_version(mut self, version: impl Into<String>) -> Self {
         self.gitlab_version = Some(version.into());
+        self
+    }
+
+    /// GitLab 18.1's `ci_id_tokens_issuer_url`: the `iss` of ID tokens becomes this URL (where a
+    /// non-public instance publishes its discovery document and keys) while the instance keeps
+    /// serving its own. Refused by releases before 18.1.
+    pub fn id_tokens_issuer_url(mut self, url: impl Into<String>) -> Self {
+        self.id_tokens_issuer_url = Some(url.into());
         self
     }
 
@@ -162,13 +172,14 @@ async fn start_mocks(
         .transpose()
         .map_err(|e| start_error("mock-gitlab", e))?;
     gitlab.signing_algorithm = options.signing_algorithm;
+    gitlab.id_tokens_issuer_url = options.id_tokens_issuer_url;
     let (signing_key, oidc_key) = match (options.signing_key_pem, options.oidc_key_pem) {
         (Some(signing), Some(oidc)) => (signing, oidc),
         (signing, oidc) => {
             let shared = shared_keys(options.signing_algorithm).await?;
             (
-                signing.unwrap_or_else(|| shared.signing.clone()),
-                oidc.unwrap_or_else(|| shared.oidc.clone()),
+                signing.unwrap_or(shared.signing),
+                oidc.unwrap_or(shared.oidc),
             )
         }
     };
@@ -203,26 +214,28 @@ struct SharedKeys {
     oidc: String,
 }
 
-async fn shared_keys(algorithm: SigningAlgorithm) -> Result<&'static SharedKeys, Error> {
-    static RS256: OnceLock<SharedKeys> = OnceLock::new();
-    static ES256: OnceLock<SharedKeys> = OnceLock::new();
-    let cell = match algorithm {
+async fn shared_keys(algorithm: SigningAlgorithm) -> Result<SharedKeys, Error> {
+    static OIDC: OnceLock<String> = OnceLock::new();
+    static RS256: OnceLock<String> = OnceLock::new();
+    static ES256: OnceLock<String> = OnceLock::new();
+    let signing = match algorithm {
         SigningAlgorithm::Es256 => &ES256,
         _ => &RS256,
     };
-    if let Some(keys) = cell.get() {
-        return Ok(keys);
-    }
-    let kind = algorithm.key_kind();
-    let generated = tokio::task::spawn_blocking(move || {
-        Ok::<_, mock_gitlab::Error>(SharedKeys {
-            signing: mock_gitlab::generate_key_pem(kind)?,
-            oidc: mock_gitlab::generate_key_pem(KeyKind::Rsa4096)?,
-        })
+    Ok(SharedKeys {
+        signing: shared_key(signing, algorithm.key_kind()).await?,
+        oidc: shared_key(&OIDC, KeyKind::Rsa4096).await?,
     })
-    .await
-    .map_err(|e| start_error("the signing keys", e))?
-    .map_err(|e| start_error("the signing keys", e))?;
+}
+
+async fn shared_key(cell: &'static OnceLock<String>, kind: KeyKind) -> Result<String, Error> {
+    if let Some(pem) = cell.get() {
+        return Ok(pem.clone());
+    }
+    let generated = tokio::task::spawn_blocking(move || mock_gitlab::generate_key_pem(kind))
+        .await
+        .map_err(|e| start_error("a signing key", e))?
+        .map_err(|e| start_error("a signing key", e))?;
     // Two federations starting at once may both generate; the first stored wins for everyone.
-    Ok(cell.get_or_init(|| generated))
+    Ok(cell.get_or_init(|| generated).clone())
 }

@@ -86,14 +86,23 @@ impl Runner {
         client: &Client,
         result: &mut ScenarioResult,
     ) -> Result<Verdict, String> {
-        let preview = source.preview().map_err(|e| e.to_string())?;
-        let fed = preview
+        // The GitLab side is set up before the federation exists, so only the unreachable
+        // issuer is real in this first rendering.
+        let unreachable = Placeholders::unreachable_issuer().map_err(|e| e.to_string())?;
+        let before_start = Placeholders {
+            unreachable_issuer: unreachable.clone(),
+            ..Placeholders::dummies()
+        };
+        let fed = source
+            .render(&before_start)
+            .map_err(|e| e.to_string())?
             .federation()
             .start()
             .await
             .map_err(|e| e.to_string())?;
-        let placeholders = Placeholders::of(&fed).map_err(|e| e.to_string())?;
-        let scenario = source.render(&placeholders).map_err(|e| e.to_string())?;
+        let scenario = source
+            .render(&Placeholders::of(&fed, unreachable))
+            .map_err(|e| e.to_string())?;
         result.name = scenario.name.clone();
         let mut problems = set_up(&fed, &scenario).await?;
         let token = fed

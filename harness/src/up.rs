@@ -48,8 +48,13 @@ pub(crate) async fn up(
     env_file: &Path,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let fed = source.preview()?.federation().start().await?;
-    let scenario = source.render(&Placeholders::of(&fed)?)?;
+    let unreachable = Placeholders::unreachable_issuer()?;
+    let before_start = Placeholders {
+        unreachable_issuer: unreachable.clone(),
+        ..Placeholders::dummies()
+    };
+    let fed = source.render(&before_start)?.federation().start().await?;
+    let scenario = source.render(&Placeholders::of(&fed, unreachable))?;
     for problem in set_up(&fed, &scenario).await.map_err(anyhow::Error::msg)? {
         eprintln!("fedlab up: {problem}");
     }

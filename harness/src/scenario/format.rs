@@ -34,6 +34,9 @@ pub struct GitlabSetup {
     /// The release mock-gitlab imitates, quoted: `"16.11"`. Defaults to the newest.
     #[serde(default)]
     pub version: Option<String>,
+    /// GitLab 18.1's `ci_id_tokens_issuer_url`: the ID tokens' `iss` (placeholders allowed).
+    #[serde(default)]
+    pub id_tokens_issuer_url: Option<String>,
     /// The CI key's algorithm, `RS256` (default) or `ES256`.
     #[serde(default)]
     pub signing_algorithm: Option<mock_gitlab::SigningAlgorithm>,
@@ -190,6 +193,9 @@ impl Scenario {
         let mut builder = Federation::builder().trusted_issuer_ca(self.aws.trusted_issuer_ca);
         if let Some(version) = &self.gitlab.version {
             builder = builder.gitlab_version(version);
+        }
+        if let Some(url) = &self.gitlab.id_tokens_issuer_url {
+            builder = builder.id_tokens_issuer_url(url);
         }
         if let Some(algorithm) = self.gitlab.signing_algorithm {
             builder = builder.signing_algorithm(algorithm);

@@ -24,25 +24,32 @@ impl Placeholders {
         "unreachable_issuer_host",
     ];
 
-    /// The values of `federation`, with `unreachable_issuer` on a loopback port nobody listens
-    /// on: connection refused, like an instance AWS cannot reach.
-    pub fn of(federation: &Federation) -> Result<Self, crate::error::Error> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+    /// An `https://127.0.0.1:PORT` URL on a loopback port nobody listens on: connection refused,
+    /// like an instance AWS cannot reach. Chosen before the federation starts, since the GitLab
+    /// side may name it (an issuer override).
+    pub fn unreachable_issuer() -> Result<String, crate::error::Error> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| crate::error::Error::Start {
                 what: "a port for the unreachable issuer",
                 reason: e.to_string(),
-            })?;
-        Ok(Self {
+            })?
+            .port();
+        Ok(format!("https://127.0.0.1:{port}"))
+    }
+
+    /// The values of `federation`, and the unreachable issuer chosen before it started.
+    pub fn of(federation: &Federation, unreachable_issuer: String) -> Self {
+        Self {
             issuer: federation.issuer().to_owned(),
             account: federation.account_id().to_owned(),
             thumbprint: federation.thumbprint().to_owned(),
-            unreachable_issuer: format!("https://127.0.0.1:{}", listener.port()),
-        })
+            unreachable_issuer,
+        }
     }
 
     /// Stand-ins, to parse and list scenarios without an environment.
-    pub(crate) fn dummies() -> Self {
+    pub fn dummies() -> Self {
         Self {
             issuer: "https://issuer.fedlab.test".to_owned(),
             account: "123456789012".to_owned(),
