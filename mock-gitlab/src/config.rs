@@ -48,7 +48,9 @@ pub struct Config {
     /// Source of `iat`; default [`SystemClock`].
     pub clock: Arc<dyn Clock>,
     /// Where `ca.pem` is written. `None` writes no file at all: the root CA is then only
-    /// available in memory, from `RunningGitlab::ca_pem`.
+    /// available in memory, from `RunningGitlab::ca_pem`. With a state dir, the CA and the
+    /// served chain (keys included) are kept there too and reused on the next start while they
+    /// are still valid for the issuer's host, so the CA and the thumbprint survive a restart.
     pub state_dir: Option<PathBuf>,
 }
 

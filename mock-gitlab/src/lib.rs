@@ -6,7 +6,8 @@
 //! JSON bodies. docs/gitlab-behaviour.md records which GitLab behaviour each part copies.
 
 // Module dependencies point one way: `server` -> `routes` -> the handlers (`discovery`,
-// `mint`) -> `state` and the pure modules (`claims`, `keys`, `issuer`, `tls`, `paths`).
+// `mint`) -> `state` and the pure modules (`claims`, `keys`, `issuer`, `paths`);
+// `server` -> `tls` -> `pki_store` -> `pki`.
 mod claims;
 mod config;
 mod discovery;
@@ -15,6 +16,8 @@ mod issuer;
 mod keys;
 mod mint;
 mod paths;
+mod pki;
+mod pki_store;
 mod routes;
 mod server;
 mod state;

@@ -22,7 +22,7 @@ struct Args {
     /// RSA private key PEM (PKCS#8 or PKCS#1) [default: generate RSA-2048].
     #[arg(long, env = "MOCK_GITLAB_SIGNING_KEY", value_name = "PEMFILE")]
     signing_key: Option<PathBuf>,
-    /// Directory for ca.pem [default: a fresh temp dir].
+    /// Directory for ca.pem, and for the CA and chain a restart reuses [default: a fresh temp dir].
     #[arg(long, env = "MOCK_GITLAB_STATE_DIR", value_name = "DIR")]
     state_dir: Option<PathBuf>,
 }

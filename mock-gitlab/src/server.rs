@@ -131,7 +131,8 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     // The default issuer embeds the real port, so resolve it before building anything.
     config.listen = addr;
     let issuer = config.issuer()?;
-    let (state, chain) = prepare(config.clone(), issuer.host().to_owned()).await?;
+    let names = tls::leaf_names(issuer.host());
+    let (state, chain) = prepare(config.clone(), names).await?;
     let ca_pem_path = match &config.state_dir {
         Some(dir) => Some(write_ca_pem(dir, &chain.root_pem).await?),
         None => None,
@@ -191,12 +192,13 @@ fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, Error> {
     Ok(listener)
 }
 
-/// Loads or generates the signing key and generates the TLS chain. RSA key generation
-/// takes tens of milliseconds, so it runs off the async workers.
-async fn prepare(config: Config, san_host: String) -> Result<(AppState, TlsChain), Error> {
+/// Loads or generates the signing key, and loads (from the state dir) or generates the TLS
+/// chain for the leaf's `san_names`. RSA key generation takes tens of milliseconds, so it runs
+/// off the async workers.
+async fn prepare(config: Config, san_names: Vec<String>) -> Result<(AppState, TlsChain), Error> {
     let task = tokio::task::spawn_blocking(move || -> Result<_, Error> {
         let state = AppState::from_config(&config)?;
-        let chain = tls::generate(&[san_host.as_str()])?;
+        let chain = tls::prepare(config.state_dir.as_deref(), &san_names)?;
         Ok((state, chain))
     });
     match task.await {

@@ -1,4 +1,4 @@
-//! A throwaway PKI (root -> intermediate -> leaf) and the rustls config that serves it.
+//! The served TLS chain and the rustls config that serves it.
 //!
 //! Shaped like a public CA deployment on purpose: the server sends `[leaf, intermediate]`
 //! and not the root, so the last certificate on the wire is the intermediate. That is the
@@ -6,15 +6,16 @@
 //! Guide, "Obtain the thumbprint for an OpenID Connect identity provider",
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html>).
 
+use std::path::Path;
 use std::sync::Arc;
 
 use aws_lc_rs::digest;
-use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
-};
 use rustls::ServerConfig;
+use rustls::crypto::CryptoProvider;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+use crate::pki::{self, Chain, Root};
+use crate::pki_store::{self, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum TlsError {
@@ -22,9 +23,11 @@ pub(crate) enum TlsError {
     Rcgen(#[from] rcgen::Error),
     #[error("rustls server config: {0}")]
     Rustls(#[from] rustls::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
-/// Generated chain plus ready-to-serve rustls configuration.
+/// Generated or reused chain plus ready-to-serve rustls configuration.
 #[derive(Debug, Clone)]
 pub(crate) struct TlsChain {
     pub(crate) server_config: Arc<ServerConfig>,
@@ -37,11 +40,12 @@ pub(crate) struct TlsChain {
 impl TlsChain {
     /// Lowercase hex SHA-1 of the last certificate served (the intermediate).
     pub(crate) fn thumbprint(&self) -> String {
-        self.served_chain
-            .last()
-            .map(|c| sha1_thumbprint(c))
-            .unwrap_or_default()
+        last_thumbprint(&self.served_chain)
     }
+}
+
+fn last_thumbprint(chain: &[CertificateDer<'_>]) -> String {
+    chain.last().map(|c| sha1_thumbprint(c)).unwrap_or_default()
 }
 
 /// Lowercase hex SHA-1 of a DER certificate, as `openssl x509 -fingerprint -sha1` prints it
@@ -51,80 +55,77 @@ pub(crate) fn sha1_thumbprint(der: &[u8]) -> String {
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn dn(common_name: &str) -> DistinguishedName {
-    let mut dn = DistinguishedName::new();
-    dn.push(DnType::OrganizationName, "fedlab");
-    dn.push(DnType::CommonName, common_name);
-    dn
+/// The leaf's subject alternative names: `localhost`, `127.0.0.1` and the issuer's host, each
+/// once.
+pub(crate) fn leaf_names(issuer_host: &str) -> Vec<String> {
+    let mut names: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
+    if !issuer_host.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(issuer_host)) {
+        names.push(issuer_host.to_owned());
+    }
+    names
 }
 
-fn validity(params: &mut CertificateParams) {
-    // Clients check validity against real time, not the injected token clock; a day of
-    // backdating absorbs skew between containers.
-    let now = time::OffsetDateTime::now_utc();
-    params.not_before = now - time::Duration::days(1);
-    params.not_after = now + time::Duration::days(365);
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
-/// Builds root -> intermediate -> leaf (ECDSA P-256, cheap to generate). The leaf carries
-/// SANs `localhost`, `127.0.0.1` and every name in `extra_names` not already present.
-pub(crate) fn generate(extra_names: &[&str]) -> Result<TlsChain, TlsError> {
-    let mut root_params = CertificateParams::default();
-    root_params.distinguished_name = dn("fedlab mock-gitlab Root CA");
-    root_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    root_params.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    validity(&mut root_params);
-    let root = CertifiedIssuer::self_signed(root_params, KeyPair::generate()?)?;
-
-    let mut int_params = CertificateParams::default();
-    int_params.distinguished_name = dn("fedlab mock-gitlab Intermediate CA");
-    int_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    int_params.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    int_params.use_authority_key_identifier_extension = true;
-    validity(&mut int_params);
-    let intermediate = CertifiedIssuer::signed_by(int_params, KeyPair::generate()?, &root)?;
-
-    let mut sans: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
-    for name in extra_names {
-        if !name.is_empty() && !sans.iter().any(|s| s.eq_ignore_ascii_case(name)) {
-            sans.push((*name).to_owned());
+/// Reuses the PKI in `state_dir` when it is complete and still valid for `names`; otherwise
+/// generates a root and a chain (ECDSA P-256, cheap) and, with a state dir, stores them.
+/// `names` are the leaf's subject alternative names: host names or IP addresses.
+pub(crate) fn prepare(state_dir: Option<&Path>, names: &[String]) -> Result<TlsChain, TlsError> {
+    let provider = provider();
+    if let Some(dir) = state_dir {
+        match reuse(dir, names, &provider) {
+            Ok(chain) => {
+                tracing::info!(state_dir = %dir.display(), "reusing the stored CA and chain");
+                return Ok(chain);
+            }
+            Err(why) => {
+                tracing::info!(state_dir = %dir.display(), %why, "generating a new CA and chain");
+            }
         }
     }
-    let mut leaf_params = CertificateParams::new(sans)?;
-    leaf_params.distinguished_name = dn("localhost");
-    leaf_params.is_ca = IsCa::ExplicitNoCa;
-    leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    leaf_params.use_authority_key_identifier_extension = true;
-    validity(&mut leaf_params);
-    let leaf_key = KeyPair::generate()?;
-    let leaf = leaf_params.signed_by(&leaf_key, &intermediate)?;
+    let root = Root::generate()?;
+    let chain = root.sign_chain(names)?;
+    if let Some(dir) = state_dir {
+        pki_store::save(dir, &root, &chain)?;
+    }
+    assemble(&root, &chain, &provider)
+}
 
-    let served_chain = vec![leaf.der().clone(), intermediate.der().clone()];
+/// The stored PKI, if it verifies. A probe chain is signed with the stored root key and verified
+/// against the stored root certificate, which proves the two belong together.
+fn reuse(dir: &Path, names: &[String], provider: &Arc<CryptoProvider>) -> Result<TlsChain, String> {
+    let (root, chain) = pki_store::load(dir)?;
+    pki::verify(&root, &chain, names, provider)?;
+    let probe = root.sign_chain(names).map_err(|e| e.to_string())?;
+    pki::verify(&root, &probe, names, provider).map_err(|e| {
+        format!(
+            "{}: the root key does not match it ({e})",
+            pki_store::ROOT_CERT
+        )
+    })?;
+    assemble(&root, &chain, provider).map_err(|e| e.to_string())
+}
 
+/// The rustls config that serves `chain`; `with_single_cert` also checks that the leaf key
+/// belongs to the leaf certificate.
+fn assemble(
+    root: &Root,
+    chain: &Chain,
+    provider: &Arc<CryptoProvider>,
+) -> Result<TlsChain, TlsError> {
+    let served_chain = vec![chain.leaf.clone(), chain.intermediate.clone()];
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(chain.leaf_key.serialize_der()));
     // Explicit provider: no dependence on (or conflict with) a process-wide default.
-    let mut server_config = ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()?
-    .with_no_client_auth()
-    .with_single_cert(
-        served_chain.clone(),
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
-    )?;
+    let mut server_config = ServerConfig::builder_with_provider(Arc::clone(provider))
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(served_chain.clone(), key)?;
     server_config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-
     Ok(TlsChain {
         server_config: Arc::new(server_config),
-        root_pem: root.pem(),
+        root_pem: root.pem().to_owned(),
         served_chain,
     })
 }
@@ -133,9 +134,17 @@ pub(crate) fn generate(extra_names: &[&str]) -> Result<TlsChain, TlsError> {
 mod tests {
     use super::*;
 
+    fn names() -> Vec<String> {
+        vec![
+            "localhost".into(),
+            "127.0.0.1".into(),
+            "gitlab.fedlab.test".into(),
+        ]
+    }
+
     #[test]
     fn thumbprint_is_sha1_of_last_served_cert() {
-        let chain = generate(&["gitlab.fedlab.test"]).unwrap();
+        let chain = prepare(None, &names()).unwrap();
         assert_eq!(chain.served_chain.len(), 2);
         let thumbprint = chain.thumbprint();
         assert_eq!(thumbprint.len(), 40);
@@ -153,10 +162,35 @@ mod tests {
     }
 
     #[test]
+    fn the_leaf_names_the_issuer_host_once() {
+        assert_eq!(
+            leaf_names("gitlab.fedlab.test"),
+            ["localhost", "127.0.0.1", "gitlab.fedlab.test"]
+        );
+        assert_eq!(leaf_names("LOCALHOST"), ["localhost", "127.0.0.1"]);
+    }
+
+    #[test]
     fn sha1_known_vector() {
         assert_eq!(
             sha1_thumbprint(b"abc"),
             "a9993e364706816aba3e25717850c26c9cd0d89d"
         );
+    }
+
+    #[test]
+    fn a_state_dir_gives_back_the_same_chain_until_the_names_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = prepare(Some(dir.path()), &names()).unwrap();
+        // `server` writes ca.pem next to the files `prepare` stored.
+        std::fs::write(dir.path().join(pki_store::ROOT_CERT), &first.root_pem).unwrap();
+        let second = prepare(Some(dir.path()), &names()).unwrap();
+        assert_eq!(second.root_pem, first.root_pem);
+        assert_eq!(second.served_chain, first.served_chain);
+
+        let other_host = vec!["localhost".to_owned(), "gitlab.elsewhere.test".to_owned()];
+        let third = prepare(Some(dir.path()), &other_host).unwrap();
+        assert_ne!(third.served_chain, first.served_chain);
+        assert_ne!(third.root_pem, first.root_pem);
     }
 }
