@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::faults::Fault;
 use crate::issuer::{Issuer, IssuerError};
 
 /// Source of "now" for `iat`/`nbf`/`exp`, injectable so snapshots are stable.
@@ -52,6 +53,8 @@ pub struct Config {
     /// served chain (keys included) are kept there too and reused on the next start while they
     /// are still valid for the issuer's host, so the CA and the thumbprint survive a restart.
     pub state_dir: Option<PathBuf>,
+    /// Issuer faults in force from the start; default none. See [`Fault`].
+    pub faults: Vec<Fault>,
 }
 
 impl Config {
@@ -63,6 +66,7 @@ impl Config {
             signing_key_pem: None,
             clock: Arc::new(SystemClock),
             state_dir: None,
+            faults: Vec::new(),
         }
     }
 
@@ -87,6 +91,7 @@ impl fmt::Debug for Config {
             )
             .field("clock", &self.clock)
             .field("state_dir", &self.state_dir)
+            .field("faults", &self.faults)
             .finish()
     }
 }

@@ -3,21 +3,30 @@
 //! HTTPS with a generated root -> intermediate -> leaf chain.
 //!
 //! [`spawn`] runs it in-process; [`MintRequest`] and [`MintResponse`] are the mint API's
-//! JSON bodies. docs/gitlab-behaviour.md records which GitLab behaviour each part copies.
+//! JSON bodies. [`Fault`]s make the issuer fail the way real instances fail relying parties,
+//! and [`IssuerRequest`]s record what it saw. docs/gitlab-behaviour.md records which GitLab
+//! behaviour each part copies.
 
 // Module dependencies point one way: `server` -> `routes` -> the handlers (`discovery`,
-// `mint`) -> `state` and the pure modules (`claims`, `keys`, `issuer`, `paths`);
+// `mint`, `mock_api`) and the `fault_layer` middleware -> `state` and the pure modules
+// (`claims`, `keys`, `issuer`, `faults`, `fault_bodies`, `request_log`, `connections`, `paths`);
 // `server` -> `tls` -> `pki_store` -> `pki`.
 mod claims;
 mod config;
+mod connections;
 mod discovery;
 mod error;
+mod fault_bodies;
+mod fault_layer;
+mod faults;
 mod issuer;
 mod keys;
 mod mint;
+mod mock_api;
 mod paths;
 mod pki;
 mod pki_store;
+mod request_log;
 mod routes;
 mod server;
 mod state;
@@ -28,4 +37,6 @@ pub use claims::{
 };
 pub use config::{Clock, Config, FixedClock, SystemClock};
 pub use error::Error;
+pub use faults::{Fault, ParseFaultError};
+pub use request_log::IssuerRequest;
 pub use server::{Ready, RunningGitlab, app, spawn};

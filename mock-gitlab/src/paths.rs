@@ -9,3 +9,7 @@ pub(crate) const JWKS_PATH: &str = "/oauth/discovery/keys";
 pub(crate) const HEALTH_PATH: &str = "/-/health";
 /// The test-only mint API; GitLab has no such endpoint.
 pub(crate) const MINT_PATH: &str = "/-/mock/id_tokens";
+/// The test-only fault API: `GET`, `PUT` and `DELETE`.
+pub(crate) const FAULTS_PATH: &str = "/-/mock/faults";
+/// The test-only request log: `GET` and `DELETE`.
+pub(crate) const REQUESTS_PATH: &str = "/-/mock/requests";

@@ -12,8 +12,11 @@ use axum_server::tls_rustls::RustlsConfig;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::connections::Tracked;
 use crate::error::Error;
+use crate::faults::{Fault, FaultSet};
 use crate::paths::{JWKS_PATH, MINT_PATH};
+use crate::request_log::{IssuerRequest, RequestLog};
 use crate::routes;
 use crate::state::AppState;
 use crate::tls::{self, TlsChain};
@@ -42,6 +45,10 @@ pub struct Ready {
     pub jwks_uri: String,
     /// The mint API URL (`POST` a [`MintRequest`](crate::MintRequest) there).
     pub mint_url: String,
+    /// `https://127.0.0.1:PORT` (the listen address, or loopback for a wildcard one): the mock's
+    /// own routes (`/-/mock/id_tokens`, `/-/mock/faults`, `/-/mock/requests`) by IP address. The
+    /// leaf certificate names this IP address.
+    pub admin_url: String,
 }
 
 /// A server running on the current tokio runtime. Dropping it stops the server
@@ -55,6 +62,8 @@ pub struct RunningGitlab {
     ca_pem: String,
     thumbprint: String,
     ready: Ready,
+    faults: Arc<FaultSet>,
+    requests: Arc<RequestLog>,
     handle: Handle<SocketAddr>,
     task: Option<tokio::task::JoinHandle<io::Result<()>>>,
 }
@@ -95,6 +104,33 @@ impl RunningGitlab {
         &self.ready
     }
 
+    /// [`Ready::admin_url`]: the mock's own routes by IP address.
+    pub fn admin_url(&self) -> &str {
+        &self.ready.admin_url
+    }
+
+    /// Replaces the issuer faults in force (and restarts the `throttle` count), as
+    /// `PUT /-/mock/faults` does. A status outside 200 to 599, which the HTTP API would reject,
+    /// is answered as 500.
+    pub fn set_faults(&self, faults: Vec<Fault>) {
+        self.faults.set(faults);
+    }
+
+    /// The issuer faults in force.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.faults.list()
+    }
+
+    /// The discovery, JWKS and mint requests kept in the log, oldest first.
+    pub fn requests(&self) -> Vec<IssuerRequest> {
+        self.requests.since(0)
+    }
+
+    /// Empties the request log, as `DELETE /-/mock/requests` does; sequence numbers go on.
+    pub fn clear_requests(&self) {
+        self.requests.clear();
+    }
+
     /// Issuer URL joined with `path` (which should start with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.issuer, path)
@@ -131,7 +167,8 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     // The default issuer embeds the real port, so resolve it before building anything.
     config.listen = addr;
     let issuer = config.issuer()?;
-    let names = tls::leaf_names(issuer.host());
+    let admin = tls::admin_address(addr);
+    let names = tls::leaf_names(issuer.host(), admin.ip());
     let (state, chain) = prepare(config.clone(), names).await?;
     let ca_pem_path = match &config.state_dir {
         Some(dir) => Some(write_ca_pem(dir, &chain.root_pem).await?),
@@ -139,15 +176,18 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     };
 
     let handle = Handle::new();
-    let server = axum_server::from_tcp_rustls(
-        listener,
-        RustlsConfig::from_config(chain.server_config.clone()),
-    )
-    .map_err(|e| Error::io("start the HTTPS server", e))?
-    .handle(handle.clone());
+    let state = Arc::new(state);
+    let tls_config = RustlsConfig::from_config(chain.server_config.clone());
+    let server = axum_server::from_tcp_rustls(listener, tls_config)
+        .map_err(|e| Error::io("start the HTTPS server", e))?
+        // Under TLS, so a fault can close a connection before any byte of an answer.
+        .map(|tls| tls.acceptor(Tracked::new(Arc::clone(&state.connections))))
+        .handle(handle.clone());
     let kid = state.key.kid().to_owned();
-    let app = routes::router(Arc::new(state));
-    let task = tokio::spawn(server.serve(app.into_make_service()));
+    let (faults, requests) = (Arc::clone(&state.faults), Arc::clone(&state.requests));
+    let app = routes::router(state);
+    // The peer address lets a fault find the connection to close.
+    let task = tokio::spawn(server.serve(app.into_make_service_with_connect_info::<SocketAddr>()));
 
     let thumbprint = chain.thumbprint();
     // Built before waiting, so that dropping this future mid-wait still stops the server.
@@ -167,7 +207,10 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
             thumbprint,
             jwks_uri: issuer.join(JWKS_PATH),
             mint_url: issuer.join(MINT_PATH),
+            admin_url: format!("https://{admin}"),
         },
+        faults,
+        requests,
         ca_pem_path,
         handle: handle.clone(),
         task: Some(task),

@@ -6,6 +6,7 @@
 //! Guide, "Obtain the thumbprint for an OpenID Connect identity provider",
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html>).
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -55,12 +56,25 @@ pub(crate) fn sha1_thumbprint(der: &[u8]) -> String {
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The leaf's subject alternative names: `localhost`, `127.0.0.1` and the issuer's host, each
-/// once.
-pub(crate) fn leaf_names(issuer_host: &str) -> Vec<String> {
+/// Where the mock's own routes are reachable by IP address: the listen address, or loopback
+/// when listening on every interface.
+pub(crate) fn admin_address(listen: SocketAddr) -> SocketAddr {
+    let ip = match listen.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, listen.port())
+}
+
+/// The leaf's subject alternative names: `localhost`, `127.0.0.1`, the issuer's host and the
+/// admin address, each once.
+pub(crate) fn leaf_names(issuer_host: &str, admin: IpAddr) -> Vec<String> {
     let mut names: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
-    if !issuer_host.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(issuer_host)) {
-        names.push(issuer_host.to_owned());
+    for name in [issuer_host.to_owned(), admin.to_string()] {
+        if !name.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            names.push(name);
+        }
     }
     names
 }
@@ -162,12 +176,19 @@ mod tests {
     }
 
     #[test]
-    fn the_leaf_names_the_issuer_host_once() {
+    fn the_admin_address_is_loopback_for_a_wildcard_listen_address() {
+        let admin = |listen: &str| admin_address(listen.parse().unwrap()).to_string();
+        assert_eq!(admin("0.0.0.0:8443"), "127.0.0.1:8443");
+        assert_eq!(admin("[::]:8443"), "[::1]:8443");
+        assert_eq!(admin("10.1.2.3:8443"), "10.1.2.3:8443");
         assert_eq!(
-            leaf_names("gitlab.fedlab.test"),
-            ["localhost", "127.0.0.1", "gitlab.fedlab.test"]
+            leaf_names("gitlab.fedlab.test", "10.1.2.3".parse().unwrap()),
+            ["localhost", "127.0.0.1", "gitlab.fedlab.test", "10.1.2.3"]
         );
-        assert_eq!(leaf_names("LOCALHOST"), ["localhost", "127.0.0.1"]);
+        assert_eq!(
+            leaf_names("LOCALHOST", "127.0.0.1".parse().unwrap()),
+            ["localhost", "127.0.0.1"]
+        );
     }
 
     #[test]

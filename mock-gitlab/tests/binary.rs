@@ -43,7 +43,8 @@ async fn binary_prints_ready_line_and_serves() {
             "ca_pem",
             "thumbprint",
             "jwks_uri",
-            "mint_url"
+            "mint_url",
+            "admin_url"
         ]
     );
     let listen: std::net::SocketAddr = ready["listen"].as_str().unwrap().parse().unwrap();
@@ -56,6 +57,10 @@ async fn binary_prints_ready_line_and_serves() {
     assert_eq!(
         ready["mint_url"],
         format!("{issuer}/-/mock/id_tokens").as_str()
+    );
+    assert_eq!(
+        ready["admin_url"],
+        format!("https://127.0.0.1:{}", listen.port()).as_str()
     );
     let thumbprint = ready["thumbprint"].as_str().unwrap();
     assert_eq!(thumbprint.len(), 40);
