@@ -25,6 +25,15 @@ struct Args {
     /// Directory for ca.pem, and for the CA and chain a restart reuses [default: a fresh temp dir].
     #[arg(long, env = "MOCK_GITLAB_STATE_DIR", value_name = "DIR")]
     state_dir: Option<PathBuf>,
+    /// An issuer fault to start with, KIND or KIND:ARG (e.g. jwks_unavailable, slow:6000,
+    /// throttle:2, jwks_status:503). Repeatable; the variable takes a comma-separated list.
+    #[arg(
+        long = "fault",
+        env = "MOCK_GITLAB_FAULT",
+        value_name = "KIND[:ARG]",
+        value_delimiter = ','
+    )]
+    faults: Vec<mock_gitlab::Fault>,
 }
 
 /// A temp dir this process created; removed when dropped, which includes every return
@@ -70,6 +79,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut config = mock_gitlab::Config::new(args.listen);
     config.external_url = args.external_url;
+    config.faults = args.faults;
     if let Some(path) = &args.signing_key {
         let pem = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read signing key {}", path.display()))?;
