@@ -3,7 +3,7 @@
 //! verification key from your identity provider"; docs/gitlab-behaviour.md lists the evidence.
 //!
 //! This module holds the public [`Fault`] type, its `KIND[:ARG]` form for the command line, and
-//! the set in force. The faults are applied by `fault_layer`.
+//! the set in force. The HTTP faults are applied by `fault_layer`, the TLS faults by `tls`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,7 +18,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 ///
 /// The HTTP faults act on the issuer's public routes only: the discovery document, the JWKS
 /// (`/oauth/discovery/keys`, and `/-/jwks` where served), under any relative URL root. The mock's
-/// own `/-/mock/*` routes and `/-/health` are never touched.
+/// own `/-/mock/*` routes and `/-/health` are never touched. The TLS faults act on connections
+/// that name the issuer's host through SNI; a client that connects to an IP address without SNI
+/// (see [`Ready::admin_url`](crate::Ready::admin_url)) always gets the normal chain.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", from = "WireFault")]
 #[non_exhaustive]
@@ -68,6 +70,18 @@ pub enum Fault {
     /// The JWKS publishes the CI signing key under a different `kid` than the tokens carry.
     /// STS: "Couldn't retrieve verification key …" (inferred: no key has the token's kid).
     KidMismatch,
+    /// The TLS chain is sent out of order: the intermediate before the leaf. IAM: "Could not
+    /// connect to openid configuration of provider"; STS: key retrieval fails (inferred).
+    ChainOutOfOrder,
+    /// The TLS chain is the leaf alone, without the intermediate. A client that trusts the root
+    /// cannot build a path; AWS then falls back to the thumbprint, which was taken of the
+    /// intermediate: "OpenIDConnect provider's HTTPS certificate doesn't match configured
+    /// thumbprint" (inferred).
+    ChainWithoutIntermediate,
+    /// The served chain is replaced by a new intermediate and leaf under the same root, as after
+    /// a certificate renewal. With a trusted root nothing changes; with a pinned thumbprint STS
+    /// answers "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint".
+    NewCertificate,
 }
 
 /// What [`Fault`] is read from. serde's `deny_unknown_fields` does not reach the unit variants
@@ -96,6 +110,9 @@ enum WireFault {
     DiscoveryIssuerMismatch {},
     CiKeyMissing {},
     KidMismatch {},
+    ChainOutOfOrder {},
+    ChainWithoutIntermediate {},
+    NewCertificate {},
 }
 
 impl From<WireFault> for Fault {
@@ -111,6 +128,9 @@ impl From<WireFault> for Fault {
             WireFault::DiscoveryIssuerMismatch {} => Self::DiscoveryIssuerMismatch,
             WireFault::CiKeyMissing {} => Self::CiKeyMissing,
             WireFault::KidMismatch {} => Self::KidMismatch,
+            WireFault::ChainOutOfOrder {} => Self::ChainOutOfOrder,
+            WireFault::ChainWithoutIntermediate {} => Self::ChainWithoutIntermediate,
+            WireFault::NewCertificate {} => Self::NewCertificate,
         }
     }
 }
@@ -145,6 +165,9 @@ impl Fault {
             Self::DiscoveryIssuerMismatch => "discovery_issuer_mismatch",
             Self::CiKeyMissing => "ci_key_missing",
             Self::KidMismatch => "kid_mismatch",
+            Self::ChainOutOfOrder => "chain_out_of_order",
+            Self::ChainWithoutIntermediate => "chain_without_intermediate",
+            Self::NewCertificate => "new_certificate",
         }
     }
 

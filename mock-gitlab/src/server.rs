@@ -46,8 +46,9 @@ pub struct Ready {
     /// The mint API URL (`POST` a [`MintRequest`](crate::MintRequest) there).
     pub mint_url: String,
     /// `https://127.0.0.1:PORT` (the listen address, or loopback for a wildcard one): the mock's
-    /// own routes (`/-/mock/id_tokens`, `/-/mock/faults`, `/-/mock/requests`) by IP address. The
-    /// leaf certificate names this IP address.
+    /// own routes (`/-/mock/id_tokens`, `/-/mock/faults`, `/-/mock/requests`) without SNI, so
+    /// always over the normal chain, whatever TLS faults are set. The leaf certificate names
+    /// this IP address.
     pub admin_url: String,
 }
 
@@ -64,6 +65,7 @@ pub struct RunningGitlab {
     ready: Ready,
     faults: Arc<FaultSet>,
     requests: Arc<RequestLog>,
+    new_certificate_thumbprint: String,
     handle: Handle<SocketAddr>,
     task: Option<tokio::task::JoinHandle<io::Result<()>>>,
 }
@@ -104,7 +106,7 @@ impl RunningGitlab {
         &self.ready
     }
 
-    /// [`Ready::admin_url`]: the mock's own routes by IP address.
+    /// [`Ready::admin_url`]: where the mock's own routes are served without SNI.
     pub fn admin_url(&self) -> &str {
         &self.ready.admin_url
     }
@@ -119,6 +121,11 @@ impl RunningGitlab {
     /// The issuer faults in force.
     pub fn faults(&self) -> Vec<Fault> {
         self.faults.list()
+    }
+
+    /// The thumbprint clients see while [`Fault::NewCertificate`] is set.
+    pub fn new_certificate_thumbprint(&self) -> &str {
+        &self.new_certificate_thumbprint
     }
 
     /// The discovery, JWKS and mint requests kept in the log, oldest first.
@@ -177,8 +184,8 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
 
     let handle = Handle::new();
     let state = Arc::new(state);
-    let tls_config = RustlsConfig::from_config(chain.server_config.clone());
-    let server = axum_server::from_tcp_rustls(listener, tls_config)
+    let tls_config = chain.server_config(Arc::clone(&state.faults), issuer.host())?;
+    let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(tls_config))
         .map_err(|e| Error::io("start the HTTPS server", e))?
         // Under TLS, so a fault can close a connection before any byte of an answer.
         .map(|tls| tls.acceptor(Tracked::new(Arc::clone(&state.connections))))
@@ -190,6 +197,7 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     let task = tokio::spawn(server.serve(app.into_make_service_with_connect_info::<SocketAddr>()));
 
     let thumbprint = chain.thumbprint();
+    let new_certificate_thumbprint = chain.renewed_thumbprint();
     // Built before waiting, so that dropping this future mid-wait still stops the server.
     let mut running = RunningGitlab {
         addr,
@@ -211,6 +219,7 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
         },
         faults,
         requests,
+        new_certificate_thumbprint,
         ca_pem_path,
         handle: handle.clone(),
         task: Some(task),

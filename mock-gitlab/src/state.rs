@@ -16,7 +16,7 @@ pub(crate) struct AppState {
     pub(crate) issuer: Issuer,
     pub(crate) key: SigningKey,
     pub(crate) clock: Arc<dyn Clock>,
-    /// Issuer faults in force; shared with `RunningGitlab`.
+    /// Issuer faults in force; shared with the TLS resolver and `RunningGitlab`.
     pub(crate) faults: Arc<FaultSet>,
     /// What the issuer saw; shared with `RunningGitlab`.
     pub(crate) requests: Arc<RequestLog>,

@@ -1,10 +1,14 @@
-//! The served TLS chain and the rustls config that serves it.
+//! The served TLS chains and the rustls config that picks one per handshake.
 //!
 //! Shaped like a public CA deployment on purpose: the server sends `[leaf, intermediate]`
 //! and not the root, so the last certificate on the wire is the intermediate. That is the
 //! "top intermediate CA" whose SHA-1 AWS uses as an OIDC provider thumbprint (AWS IAM User
 //! Guide, "Obtain the thumbprint for an OpenID Connect identity provider",
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc_verify-thumbprint.html>).
+//!
+//! The TLS faults swap the chain at handshake time, but only for clients that ask for the
+//! issuer's host name through SNI. A client that connects to an IP address sends no SNI and
+//! always gets the normal chain, which keeps the mock's own routes usable under any fault.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
@@ -13,8 +17,11 @@ use std::sync::Arc;
 use aws_lc_rs::digest;
 use rustls::ServerConfig;
 use rustls::crypto::CryptoProvider;
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
+use crate::faults::{Fault, FaultSet};
 use crate::pki::{self, Chain, Root};
 use crate::pki_store::{self, StoreError};
 
@@ -28,20 +35,57 @@ pub(crate) enum TlsError {
     Store(#[from] StoreError),
 }
 
-/// Generated or reused chain plus ready-to-serve rustls configuration.
+/// The chains this instance can serve, ready for rustls.
 #[derive(Debug, Clone)]
 pub(crate) struct TlsChain {
-    pub(crate) server_config: Arc<ServerConfig>,
     /// Root CA certificate PEM, the only thing clients need to trust.
     pub(crate) root_pem: String,
     /// DER of the certificates the server sends, in wire order: leaf, then intermediate.
     pub(crate) served_chain: Vec<CertificateDer<'static>>,
+    /// The same for the chain the `new_certificate` fault serves.
+    pub(crate) renewed_chain: Vec<CertificateDer<'static>>,
+    normal: Arrangements,
+    renewed: Arrangements,
+}
+
+/// One chain in the three orders the faults need.
+#[derive(Debug, Clone)]
+struct Arrangements {
+    in_order: Arc<CertifiedKey>,
+    out_of_order: Arc<CertifiedKey>,
+    leaf_only: Arc<CertifiedKey>,
 }
 
 impl TlsChain {
     /// Lowercase hex SHA-1 of the last certificate served (the intermediate).
     pub(crate) fn thumbprint(&self) -> String {
         last_thumbprint(&self.served_chain)
+    }
+
+    /// The thumbprint clients see while `new_certificate` is set.
+    pub(crate) fn renewed_thumbprint(&self) -> String {
+        last_thumbprint(&self.renewed_chain)
+    }
+
+    /// A server config whose chain follows `faults` for clients that name `issuer_host`.
+    pub(crate) fn server_config(
+        &self,
+        faults: Arc<FaultSet>,
+        issuer_host: &str,
+    ) -> Result<Arc<ServerConfig>, TlsError> {
+        let resolver = ChainResolver {
+            issuer_host: issuer_host.to_owned(),
+            faults,
+            normal: self.normal.clone(),
+            renewed: self.renewed.clone(),
+        };
+        // Explicit provider: no dependence on (or conflict with) a process-wide default.
+        let mut config = ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()?
+            .with_no_client_auth()
+            .with_cert_resolver(Arc::new(resolver));
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
     }
 }
 
@@ -56,8 +100,8 @@ pub(crate) fn sha1_thumbprint(der: &[u8]) -> String {
     d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Where the mock's own routes are reachable by IP address: the listen address, or loopback
-/// when listening on every interface.
+/// Where the mock's own routes are reachable without SNI, and so always with the normal chain:
+/// the listen address, or loopback when listening on every interface.
 pub(crate) fn admin_address(listen: SocketAddr) -> SocketAddr {
     let ip = match listen.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -104,44 +148,96 @@ pub(crate) fn prepare(state_dir: Option<&Path>, names: &[String]) -> Result<TlsC
     if let Some(dir) = state_dir {
         pki_store::save(dir, &root, &chain)?;
     }
-    assemble(&root, &chain, &provider)
+    let renewed = root.sign_chain(names)?;
+    assemble(&root, &chain, &renewed, &provider)
 }
 
-/// The stored PKI, if it verifies. A probe chain is signed with the stored root key and verified
-/// against the stored root certificate, which proves the two belong together.
+/// The stored PKI, if it verifies. The renewed chain is signed with the stored root key and
+/// verified against the stored root certificate, which also proves the two belong together.
 fn reuse(dir: &Path, names: &[String], provider: &Arc<CryptoProvider>) -> Result<TlsChain, String> {
     let (root, chain) = pki_store::load(dir)?;
     pki::verify(&root, &chain, names, provider)?;
-    let probe = root.sign_chain(names).map_err(|e| e.to_string())?;
-    pki::verify(&root, &probe, names, provider).map_err(|e| {
+    let renewed = root.sign_chain(names).map_err(|e| e.to_string())?;
+    pki::verify(&root, &renewed, names, provider).map_err(|e| {
         format!(
             "{}: the root key does not match it ({e})",
             pki_store::ROOT_CERT
         )
     })?;
-    assemble(&root, &chain, provider).map_err(|e| e.to_string())
+    assemble(&root, &chain, &renewed, provider).map_err(|e| e.to_string())
 }
 
-/// The rustls config that serves `chain`; `with_single_cert` also checks that the leaf key
-/// belongs to the leaf certificate.
 fn assemble(
     root: &Root,
     chain: &Chain,
-    provider: &Arc<CryptoProvider>,
+    renewed: &Chain,
+    provider: &CryptoProvider,
 ) -> Result<TlsChain, TlsError> {
-    let served_chain = vec![chain.leaf.clone(), chain.intermediate.clone()];
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(chain.leaf_key.serialize_der()));
-    // Explicit provider: no dependence on (or conflict with) a process-wide default.
-    let mut server_config = ServerConfig::builder_with_provider(Arc::clone(provider))
-        .with_safe_default_protocol_versions()?
-        .with_no_client_auth()
-        .with_single_cert(served_chain.clone(), key)?;
-    server_config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let normal = arrange(chain, provider)?;
+    let renewed_arrangements = arrange(renewed, provider)?;
     Ok(TlsChain {
-        server_config: Arc::new(server_config),
         root_pem: root.pem().to_owned(),
-        served_chain,
+        served_chain: normal.in_order.cert.clone(),
+        renewed_chain: renewed_arrangements.in_order.cert.clone(),
+        normal,
+        renewed: renewed_arrangements,
     })
+}
+
+/// The chain as a correct server sends it, and as two kinds of misconfigured server do.
+/// `from_der` also checks that the leaf key belongs to the leaf certificate.
+fn arrange(chain: &Chain, provider: &CryptoProvider) -> Result<Arrangements, TlsError> {
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(chain.leaf_key.serialize_der()));
+    let in_order = CertifiedKey::from_der(
+        vec![chain.leaf.clone(), chain.intermediate.clone()],
+        key,
+        provider,
+    )?;
+    let out_of_order = CertifiedKey::new(
+        vec![chain.intermediate.clone(), chain.leaf.clone()],
+        Arc::clone(&in_order.key),
+    );
+    let leaf_only = CertifiedKey::new(vec![chain.leaf.clone()], Arc::clone(&in_order.key));
+    Ok(Arrangements {
+        in_order: Arc::new(in_order),
+        out_of_order: Arc::new(out_of_order),
+        leaf_only: Arc::new(leaf_only),
+    })
+}
+
+/// Picks the served chain per handshake from the faults in force at that moment.
+#[derive(Debug)]
+struct ChainResolver {
+    issuer_host: String,
+    faults: Arc<FaultSet>,
+    normal: Arrangements,
+    renewed: Arrangements,
+}
+
+impl ResolvesServerCert for ChainResolver {
+    fn resolve(&self, client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let names_issuer = client_hello
+            .server_name()
+            .is_some_and(|name| name.eq_ignore_ascii_case(&self.issuer_host));
+        if !names_issuer {
+            return Some(Arc::clone(&self.normal.in_order));
+        }
+        let active = self.faults.current();
+        let chain = if active.contains(&Fault::NewCertificate) {
+            &self.renewed
+        } else {
+            &self.normal
+        };
+        // A single certificate has no order, so "without intermediate" wins over "out of order".
+        let served = if active.contains(&Fault::ChainWithoutIntermediate) {
+            &chain.leaf_only
+        } else if active.contains(&Fault::ChainOutOfOrder) {
+            &chain.out_of_order
+        } else {
+            &chain.in_order
+        };
+        Some(Arc::clone(served))
+    }
 }
 
 #[cfg(test)]
@@ -169,8 +265,12 @@ mod tests {
         );
         assert_eq!(thumbprint, sha1_thumbprint(&chain.served_chain[1]));
         assert_ne!(thumbprint, sha1_thumbprint(&chain.served_chain[0]));
+        assert_ne!(chain.renewed_thumbprint(), thumbprint);
+        let config = chain
+            .server_config(Arc::new(FaultSet::new(Vec::new())), "localhost")
+            .unwrap();
         assert_eq!(
-            chain.server_config.alpn_protocols,
+            config.alpn_protocols,
             vec![b"h2".to_vec(), b"http/1.1".to_vec()]
         );
     }
@@ -208,6 +308,7 @@ mod tests {
         let second = prepare(Some(dir.path()), &names()).unwrap();
         assert_eq!(second.root_pem, first.root_pem);
         assert_eq!(second.served_chain, first.served_chain);
+        assert_ne!(second.renewed_chain, first.renewed_chain);
 
         let other_host = vec!["localhost".to_owned(), "gitlab.elsewhere.test".to_owned()];
         let third = prepare(Some(dir.path()), &other_host).unwrap();

@@ -35,6 +35,9 @@ fn the_command_line_form_round_trips_through_display() {
         Fault::DiscoveryIssuerMismatch,
         Fault::CiKeyMissing,
         Fault::KidMismatch,
+        Fault::ChainOutOfOrder,
+        Fault::ChainWithoutIntermediate,
+        Fault::NewCertificate,
     ] {
         let text = fault.to_string();
         assert_eq!(text.parse::<Fault>().unwrap(), fault, "{text}");
