@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::faults::Fault;
 use crate::issuer::{Issuer, IssuerError};
 use crate::keys::SigningAlgorithm;
 use crate::version::GitlabVersion;
@@ -53,7 +54,9 @@ pub struct Config {
     /// Source of `iat`; default [`SystemClock`].
     pub clock: Arc<dyn Clock>,
     /// Where `ca.pem` is written. `None` writes no file at all: the root CA is then only
-    /// available in memory, from `RunningGitlab::ca_pem`.
+    /// available in memory, from `RunningGitlab::ca_pem`. With a state dir, the CA and the
+    /// served chain (keys included) are kept there too and reused on the next start while they
+    /// are still valid for the issuer's host, so the CA and the thumbprint survive a restart.
     pub state_dir: Option<PathBuf>,
     /// The GitLab release to imitate; `None` is [`GitlabVersion::NEWEST`]. Releases outside
     /// [`GitlabVersion::OLDEST`]..=[`GitlabVersion::NEWEST`] are refused at start.
@@ -70,6 +73,8 @@ pub struct Config {
     /// GitLab 18.1's `ci_id_tokens.issuer_url`: the `iss` of ID tokens, while the discovery
     /// document keeps the instance URL. Refused at start for releases before 18.1.
     pub id_tokens_issuer_url: Option<String>,
+    /// Issuer faults in force from the start; default none. See [`Fault`].
+    pub faults: Vec<Fault>,
 }
 
 impl Config {
@@ -85,6 +90,7 @@ impl Config {
             oidc_key_pem: None,
             signing_algorithm: SigningAlgorithm::Rs256,
             id_tokens_issuer_url: None,
+            faults: Vec::new(),
         }
     }
 
@@ -116,6 +122,7 @@ impl fmt::Debug for Config {
             )
             .field("signing_algorithm", &self.signing_algorithm)
             .field("id_tokens_issuer_url", &self.id_tokens_issuer_url)
+            .field("faults", &self.faults)
             .finish()
     }
 }

@@ -4,22 +4,33 @@
 //!
 //! [`spawn`] runs it in-process; [`MintRequest`] and [`MintResponse`] are the mint API's
 //! JSON bodies. [`Config::gitlab_version`] picks the GitLab release to imitate
-//! ([`list_versions`] says what changes when). docs/gitlab-behaviour.md records which GitLab behaviour each part copies.
+//! ([`list_versions`] says what changes when); [`Fault`]s make the issuer fail the way real
+//! instances fail relying parties, and [`IssuerRequest`]s record what it saw.
+//! docs/gitlab-behaviour.md records which GitLab behaviour each part copies.
 
 // Module dependencies point one way: `server` -> `routes` -> the handlers (`discovery`,
-// `mint`, `key_routes`) -> `state` and `key_setup` -> the pure modules (`claims`, `profile`,
-// `keys`, `issuer`, `tls`, `paths`, `version`).
+// `mint`, `key_routes`, `mock_api`) and the `fault_layer` middleware -> `state`, `key_setup`
+// and the pure modules (`claims`, `profile`, `keys`, `issuer`, `faults`, `fault_bodies`,
+// `request_log`, `connections`, `paths`, `version`); `server` -> `tls` -> `pki_store` -> `pki`.
 mod claims;
 mod config;
+mod connections;
 mod discovery;
 mod error;
+mod fault_bodies;
+mod fault_layer;
+mod faults;
 mod issuer;
 mod key_routes;
 mod key_setup;
 mod keys;
 mod mint;
+mod mock_api;
 mod paths;
+mod pki;
+mod pki_store;
 mod profile;
+mod request_log;
 mod routes;
 mod server;
 mod state;
@@ -31,8 +42,10 @@ pub use claims::{
 };
 pub use config::{Clock, Config, FixedClock, SystemClock};
 pub use error::Error;
+pub use faults::{Fault, ParseFaultError};
 pub use key_setup::generate_key_pem;
 pub use keys::{KeyKind, SigningAlgorithm};
 pub use profile::list_versions;
+pub use request_log::IssuerRequest;
 pub use server::{Ready, RunningGitlab, app, spawn};
 pub use version::GitlabVersion;

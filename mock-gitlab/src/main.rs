@@ -39,9 +39,19 @@ struct Args {
     /// Print the version profiles, one line each, and exit.
     #[arg(long)]
     list_versions: bool,
-    /// Directory for ca.pem, oidc-key.pem and ci-key.pem [default: a fresh temp dir].
+    /// Directory for ca.pem, the keys (oidc-key.pem, ci-key.pem) and the CA and chain a restart
+    /// reuses [default: a fresh temp dir].
     #[arg(long, env = "MOCK_GITLAB_STATE_DIR", value_name = "DIR")]
     state_dir: Option<PathBuf>,
+    /// An issuer fault to start with, KIND or KIND:ARG (e.g. jwks_unavailable, slow:6000,
+    /// throttle:2, jwks_status:503). Repeatable; the variable takes a comma-separated list.
+    #[arg(
+        long = "fault",
+        env = "MOCK_GITLAB_FAULT",
+        value_name = "KIND[:ARG]",
+        value_delimiter = ','
+    )]
+    faults: Vec<mock_gitlab::Fault>,
 }
 
 fn read_pem(what: &str, path: &Path) -> anyhow::Result<String> {
@@ -96,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut config = mock_gitlab::Config::new(args.listen);
     config.external_url = args.external_url;
+    config.faults = args.faults;
     if let Some(path) = &args.signing_key {
         config.signing_key_pem = Some(read_pem("signing key", path)?);
     }

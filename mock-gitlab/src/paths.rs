@@ -13,3 +13,7 @@ pub(crate) const MINT_PATH: &str = "/-/mock/id_tokens";
 pub(crate) const LEGACY_JWKS_PATH: &str = "/-/jwks";
 /// The test-only CI key rotation route; GitLab has no such endpoint.
 pub(crate) const KEYS_ROTATE_PATH: &str = "/-/mock/keys/rotate";
+/// The test-only fault API: `GET`, `PUT` and `DELETE`.
+pub(crate) const FAULTS_PATH: &str = "/-/mock/faults";
+/// The test-only request log: `GET` and `DELETE`.
+pub(crate) const REQUESTS_PATH: &str = "/-/mock/requests";

@@ -11,9 +11,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::discovery;
+use crate::fault_layer;
 use crate::key_routes;
 use crate::mint;
-use crate::paths::{DISCOVERY_PATH, HEALTH_PATH, JWKS_PATH, MINT_PATH};
+use crate::mock_api;
+use crate::paths::{DISCOVERY_PATH, FAULTS_PATH, HEALTH_PATH, JWKS_PATH, MINT_PATH, REQUESTS_PATH};
 use crate::state::AppState;
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
@@ -22,6 +24,16 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route(JWKS_PATH, get(discovery::keys))
         .route(HEALTH_PATH, get(health))
         .route(MINT_PATH, post(mint::mint))
+        .route(
+            FAULTS_PATH,
+            get(mock_api::faults)
+                .put(mock_api::set_faults)
+                .delete(mock_api::clear_faults),
+        )
+        .route(
+            REQUESTS_PATH,
+            get(mock_api::requests).delete(mock_api::clear_requests),
+        )
         .merge(key_routes::routes(&state));
     // GitLab under a relative URL root (`https://host/gitlab`) serves every path below it,
     // which is where the discovery document's URLs point.
@@ -30,6 +42,11 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         root => Router::new().nest(root, routes),
     };
     routes
+        // Inside the logging layer, so the one event per request shows what the faults made of it.
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            fault_layer::apply,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -39,8 +56,9 @@ async fn health() -> &'static str {
     "GitLab OK"
 }
 
-/// The single event per request. Only method, path (no query) and status are logged,
-/// so tokens and keys cannot leak through it.
+/// The single event per request. Only method, path (no query), status and the fault that
+/// shaped the answer are logged, so tokens and keys cannot leak through it. A connection a
+/// fault closed has no status.
 async fn log_request(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
@@ -49,7 +67,8 @@ async fn log_request(req: Request, next: Next) -> Response {
     tracing::info!(
         %method,
         %path,
-        status = response.status().as_u16(),
+        status = fault_layer::answered_status(&response),
+        fault = fault_layer::fault_kind(&response),
         micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         "request"
     );

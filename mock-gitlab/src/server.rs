@@ -12,10 +12,13 @@ use axum_server::tls_rustls::RustlsConfig;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::connections::Tracked;
 use crate::error::Error;
+use crate::faults::{Fault, FaultSet};
 use crate::key_setup;
 use crate::keys::KeyRing;
 use crate::paths::{JWKS_PATH, MINT_PATH};
+use crate::request_log::{IssuerRequest, RequestLog};
 use crate::routes;
 use crate::state::AppState;
 use crate::tls::{self, TlsChain};
@@ -49,6 +52,11 @@ pub struct Ready {
     pub kid: String,
     /// The GitLab release the instance imitates, e.g. `"19.2"`.
     pub gitlab_version: GitlabVersion,
+    /// `https://127.0.0.1:PORT` (the listen address, or loopback for a wildcard one): the mock's
+    /// own routes (`/-/mock/id_tokens`, `/-/mock/faults`, `/-/mock/requests`) without SNI, so
+    /// always over the normal chain, whatever TLS faults are set. The leaf certificate names
+    /// this IP address.
+    pub admin_url: String,
 }
 
 /// A server running on the current tokio runtime. Dropping it stops the server
@@ -63,6 +71,9 @@ pub struct RunningGitlab {
     thumbprint: String,
     ready: Ready,
     keys: Arc<KeyRing>,
+    faults: Arc<FaultSet>,
+    requests: Arc<RequestLog>,
+    new_certificate_thumbprint: String,
     handle: Handle<SocketAddr>,
     task: Option<tokio::task::JoinHandle<io::Result<()>>>,
 }
@@ -122,6 +133,38 @@ impl RunningGitlab {
         &self.ready
     }
 
+    /// [`Ready::admin_url`]: where the mock's own routes are served without SNI.
+    pub fn admin_url(&self) -> &str {
+        &self.ready.admin_url
+    }
+
+    /// Replaces the issuer faults in force (and restarts the `throttle` count), as
+    /// `PUT /-/mock/faults` does. A status outside 200 to 599, which the HTTP API would reject,
+    /// is answered as 500.
+    pub fn set_faults(&self, faults: Vec<Fault>) {
+        self.faults.set(faults);
+    }
+
+    /// The issuer faults in force.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.faults.list()
+    }
+
+    /// The thumbprint clients see while [`Fault::NewCertificate`] is set.
+    pub fn new_certificate_thumbprint(&self) -> &str {
+        &self.new_certificate_thumbprint
+    }
+
+    /// The discovery, JWKS and mint requests kept in the log, oldest first.
+    pub fn requests(&self) -> Vec<IssuerRequest> {
+        self.requests.since(0)
+    }
+
+    /// Empties the request log, as `DELETE /-/mock/requests` does; sequence numbers go on.
+    pub fn clear_requests(&self) {
+        self.requests.clear();
+    }
+
     /// Issuer URL joined with `path` (which should start with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.issuer, path)
@@ -158,26 +201,32 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     // The default issuer embeds the real port, so resolve it before building anything.
     config.listen = addr;
     let issuer = config.issuer()?;
-    let (state, chain) = prepare(config.clone(), issuer.host().to_owned()).await?;
+    let admin = tls::admin_address(addr);
+    let names = tls::leaf_names(issuer.host(), admin.ip());
+    let (state, chain) = prepare(config.clone(), names).await?;
     let ca_pem_path = match &config.state_dir {
         Some(dir) => Some(write_ca_pem(dir, &chain.root_pem).await?),
         None => None,
     };
 
     let handle = Handle::new();
-    let server = axum_server::from_tcp_rustls(
-        listener,
-        RustlsConfig::from_config(chain.server_config.clone()),
-    )
-    .map_err(|e| Error::io("start the HTTPS server", e))?
-    .handle(handle.clone());
+    let state = Arc::new(state);
+    let tls_config = chain.server_config(Arc::clone(&state.faults), issuer.host())?;
+    let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(tls_config))
+        .map_err(|e| Error::io("start the HTTPS server", e))?
+        // Under TLS, so a fault can close a connection before any byte of an answer.
+        .map(|tls| tls.acceptor(Tracked::new(Arc::clone(&state.connections))))
+        .handle(handle.clone());
     let kid = state.keys.current().kid().to_owned();
     let gitlab_version = state.profile.version();
-    let keys = state.keys.clone();
-    let app = routes::router(Arc::new(state));
-    let task = tokio::spawn(server.serve(app.into_make_service()));
+    let keys = Arc::clone(&state.keys);
+    let (faults, requests) = (Arc::clone(&state.faults), Arc::clone(&state.requests));
+    let app = routes::router(state);
+    // The peer address lets a fault find the connection to close.
+    let task = tokio::spawn(server.serve(app.into_make_service_with_connect_info::<SocketAddr>()));
 
     let thumbprint = chain.thumbprint();
+    let new_certificate_thumbprint = chain.renewed_thumbprint();
     // Built before waiting, so that dropping this future mid-wait still stops the server.
     let mut running = RunningGitlab {
         addr,
@@ -197,8 +246,12 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
             mint_url: issuer.join(MINT_PATH),
             kid,
             gitlab_version,
+            admin_url: format!("https://{admin}"),
         },
         keys,
+        faults,
+        requests,
+        new_certificate_thumbprint,
         ca_pem_path,
         handle: handle.clone(),
         task: Some(task),
@@ -224,17 +277,17 @@ fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, Error> {
     Ok(listener)
 }
 
-/// Loads or generates the keys (keeping them in the state dir, if any) and generates the TLS
-/// chain. RSA key generation takes up to hundreds of milliseconds, so it runs off the async
-/// workers.
-async fn prepare(config: Config, san_host: String) -> Result<(AppState, TlsChain), Error> {
+/// Loads or generates the keys (keeping them in the state dir, if any), and loads (from the
+/// state dir) or generates the TLS chain for the leaf's `san_names`. RSA key generation takes up
+/// to hundreds of milliseconds, so it runs off the async workers.
+async fn prepare(config: Config, san_names: Vec<String>) -> Result<(AppState, TlsChain), Error> {
     let config = key_setup::resolve_pems(config).await?;
     let task = tokio::task::spawn_blocking(move || -> Result<_, Error> {
         let state = AppState::from_config(&config)?;
         if let Some(dir) = &config.state_dir {
             state.keys.persist_rotations_to(dir.clone());
         }
-        let chain = tls::generate(&[san_host.as_str()])?;
+        let chain = tls::prepare(config.state_dir.as_deref(), &san_names)?;
         Ok((state, chain))
     });
     match task.await {

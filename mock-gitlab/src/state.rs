@@ -3,11 +3,14 @@
 use std::sync::Arc;
 
 use crate::config::{Clock, Config};
+use crate::connections::Connections;
 use crate::error::Error;
+use crate::faults::{self, FaultSet};
 use crate::issuer::Issuer;
 use crate::key_setup;
 use crate::keys::KeyRing;
 use crate::profile::Profile;
+use crate::request_log::{self, RequestLog};
 
 /// Router state, built once from a [`Config`] and shared behind an `Arc`.
 #[derive(Debug)]
@@ -16,6 +19,12 @@ pub(crate) struct AppState {
     pub(crate) keys: Arc<KeyRing>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) profile: Profile,
+    /// Issuer faults in force; shared with the TLS resolver and `RunningGitlab`.
+    pub(crate) faults: Arc<FaultSet>,
+    /// What the issuer saw; shared with `RunningGitlab`.
+    pub(crate) requests: Arc<RequestLog>,
+    /// Open connections, so a fault can close one without an answer.
+    pub(crate) connections: Arc<Connections>,
 }
 
 impl AppState {
@@ -26,11 +35,15 @@ impl AppState {
         let issuer = config.issuer()?;
         let profile = Profile::from_config(config)?;
         let keys = Arc::new(key_setup::key_ring(config)?);
+        faults::validate(&config.faults).map_err(|reason| Error::Config { reason })?;
         Ok(Self {
             issuer,
             keys,
             clock: config.clock.clone(),
             profile,
+            faults: Arc::new(FaultSet::new(config.faults.clone())),
+            requests: Arc::new(RequestLog::new(request_log::CAPACITY)),
+            connections: Arc::new(Connections::default()),
         })
     }
 }

@@ -49,7 +49,8 @@ async fn binary_prints_ready_line_and_serves() {
             "jwks_uri",
             "mint_url",
             "kid",
-            "gitlab_version"
+            "gitlab_version",
+            "admin_url"
         ]
     );
     // The default profile is the newest release.
@@ -68,6 +69,10 @@ async fn binary_prints_ready_line_and_serves() {
     assert_eq!(
         ready["mint_url"],
         format!("{issuer}/-/mock/id_tokens").as_str()
+    );
+    assert_eq!(
+        ready["admin_url"],
+        format!("https://127.0.0.1:{}", listen.port()).as_str()
     );
     let thumbprint = ready["thumbprint"].as_str().unwrap();
     assert_eq!(thumbprint.len(), 40);

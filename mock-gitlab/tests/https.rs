@@ -295,18 +295,20 @@ async fn external_url_host_is_a_leaf_san_and_state_dir_is_honoured() {
     let ca_pem_path = dir.join("ca.pem");
     assert_eq!(server.ca_pem_path(), Some(ca_pem_path.as_path()));
     assert_eq!(server.ready().ca_pem, ca_pem_path.to_str().unwrap());
-    // ca.pem holds the root alone.
+    // ca.pem holds the root alone; beside it is what a restart reuses (the two keys this
+    // instance generated, the CA and the chain), and no temporary file.
     assert_eq!(
         std::fs::read_to_string(&ca_pem_path).unwrap(),
         server.ca_pem()
     );
-    // Besides ca.pem, the state dir keeps the two keys this instance generated.
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+    let mut entries: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     entries.sort();
-    assert_eq!(entries, ["ca.pem", "ci-key.pem", "oidc-key.pem"]);
+    let kept = "ca-key.pem ca.pem ci-key.pem intermediate-key.pem intermediate.pem leaf-key.pem \
+                leaf.pem oidc-key.pem";
+    assert_eq!(entries.join(" "), kept);
 
     // Handshake by IP with SNI set to the alias name; never resolves the name.
     let connect = server.addr().to_string();

@@ -115,7 +115,7 @@ pub(super) mod handshake {
     use rustls::pki_types::CertificateDer;
     use rustls::{DigitallySignedStruct, SignatureScheme};
 
-    pub(in super::super) fn tls12(
+    pub(crate) fn tls12(
         crypto: &CryptoProvider,
         message: &[u8],
         cert: &CertificateDer<'_>,
@@ -129,7 +129,7 @@ pub(super) mod handshake {
         )
     }
 
-    pub(in super::super) fn tls13(
+    pub(crate) fn tls13(
         crypto: &CryptoProvider,
         message: &[u8],
         cert: &CertificateDer<'_>,
@@ -143,7 +143,7 @@ pub(super) mod handshake {
         )
     }
 
-    pub(in super::super) fn schemes(crypto: &CryptoProvider) -> Vec<SignatureScheme> {
+    pub(crate) fn schemes(crypto: &CryptoProvider) -> Vec<SignatureScheme> {
         crypto.signature_verification_algorithms.supported_schemes()
     }
 }

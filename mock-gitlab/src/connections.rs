@@ -1,0 +1,163 @@
+//! Closing a client's connection from inside a request handler, for the faults that must look
+//! like an unreachable issuer.
+//!
+//! A status code, however bad, is still an answer. To give a client no answer at all, the
+//! connection is closed before the response head is written: every accepted TCP stream is
+//! wrapped in a [`Closable`] stream registered under its peer address, and
+//! [`Connections::close`] makes that stream fail its next read or write. The response that
+//! hyper then tries to send never reaches the socket, and the client sees the connection end
+//! (HTTP/1.1: "connection closed before message completed"; HTTP/2: the connection goes away).
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+
+use axum_server::accept::Accept;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+
+/// The open connections, by peer address.
+#[derive(Debug, Default)]
+pub(crate) struct Connections {
+    open: Mutex<HashMap<SocketAddr, Arc<AtomicBool>>>,
+}
+
+impl Connections {
+    /// Marks the connection from `peer` closed. Returns false when no such connection is known,
+    /// e.g. for a router from `app()` that some other server runs.
+    pub(crate) fn close(&self, peer: SocketAddr) -> bool {
+        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        match open.get(&peer) {
+            Some(closed) => {
+                closed.store(true, Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn register(&self, peer: SocketAddr) -> Arc<AtomicBool> {
+        let closed = Arc::new(AtomicBool::new(false));
+        self.open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(peer, Arc::clone(&closed));
+        closed
+    }
+
+    /// Forgets `peer`, unless a newer connection from the same address took its place.
+    fn forget(&self, peer: SocketAddr, closed: &Arc<AtomicBool>) {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        if open.get(&peer).is_some_and(|c| Arc::ptr_eq(c, closed)) {
+            open.remove(&peer);
+        }
+    }
+}
+
+/// An axum-server acceptor, placed under TLS, that registers every accepted TCP stream.
+#[derive(Debug, Clone)]
+pub(crate) struct Tracked {
+    connections: Arc<Connections>,
+}
+
+impl Tracked {
+    pub(crate) fn new(connections: Arc<Connections>) -> Self {
+        Self { connections }
+    }
+}
+
+impl<S> Accept<TcpStream, S> for Tracked {
+    type Stream = Closable;
+    type Service = S;
+    type Future = std::future::Ready<io::Result<(Closable, S)>>;
+
+    fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
+        let accepted = stream.peer_addr().map(|peer| {
+            let closed = self.connections.register(peer);
+            let stream = Closable {
+                inner: stream,
+                peer,
+                closed,
+                connections: Arc::clone(&self.connections),
+            };
+            (stream, service)
+        });
+        std::future::ready(accepted)
+    }
+}
+
+/// A TCP stream that fails every operation once its connection was closed.
+#[derive(Debug)]
+pub(crate) struct Closable {
+    inner: TcpStream,
+    peer: SocketAddr,
+    closed: Arc<AtomicBool>,
+    connections: Arc<Connections>,
+}
+
+impl Closable {
+    fn check(&self) -> io::Result<()> {
+        if self.closed.load(Ordering::SeqCst) {
+            Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "closed by an issuer fault",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Drop for Closable {
+    fn drop(&mut self) {
+        self.connections.forget(self.peer, &self.closed);
+    }
+}
+
+impl AsyncRead for Closable {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Closable {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+}
