@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 
-use mock_gitlab::{GitlabVersion, KeyKind, SigningAlgorithm};
+use mock_gitlab::{Fault, GitlabVersion, KeyKind, SigningAlgorithm};
 
 use crate::error::Error;
 use crate::federation::Federation;
@@ -23,6 +23,7 @@ pub struct FederationBuilder {
     signing_algorithm: SigningAlgorithm,
     gitlab_version: Option<String>,
     id_tokens_issuer_url: Option<String>,
+    faults: Vec<Fault>,
     trusted_issuer_ca: bool,
     account_id: String,
     region: String,
@@ -37,6 +38,7 @@ impl Default for FederationBuilder {
             signing_algorithm: SigningAlgorithm::default(),
             gitlab_version: None,
             id_tokens_issuer_url: None,
+            faults: Vec::new(),
             trusted_issuer_ca: true,
             account_id: mock_sts::DEFAULT_ACCOUNT_ID.to_owned(),
             region: mock_sts::DEFAULT_REGION.to_owned(),
@@ -66,6 +68,14 @@ impl FederationBuilder {
     /// serving its own. Refused by releases before 18.1.
     pub fn id_tokens_issuer_url(mut self, url: impl Into<String>) -> Self {
         self.id_tokens_issuer_url = Some(url.into());
+        self
+    }
+
+    /// Issuer faults in force from the start, e.g. `Fault::JwksUnavailable` or
+    /// `Fault::Slow { ms: 6000 }` (see [`Federation::set_faults`] to change them later).
+    /// They shape only the issuer's public routes as AWS meets them, never minting.
+    pub fn faults(mut self, faults: impl IntoIterator<Item = Fault>) -> Self {
+        self.faults = faults.into_iter().collect();
         self
     }
 
@@ -173,6 +183,7 @@ async fn start_mocks(
         .map_err(|e| start_error("mock-gitlab", e))?;
     gitlab.signing_algorithm = options.signing_algorithm;
     gitlab.id_tokens_issuer_url = options.id_tokens_issuer_url;
+    gitlab.faults = options.faults;
     let (signing_key, oidc_key) = match (options.signing_key_pem, options.oidc_key_pem) {
         (Some(signing), Some(oidc)) => (signing, oidc),
         (signing, oidc) => {

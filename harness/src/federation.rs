@@ -144,9 +144,32 @@ impl Federation {
         self.sts.endpoint()
     }
 
-    /// mock-gitlab's mint API (`POST` a token request, get a signed token).
+    /// mock-gitlab's mint API (`POST` a token request, get a signed token), on the instance's
+    /// admin address: reached without SNI, it always gets the normal certificate chain, so
+    /// minting works whatever TLS faults are set.
     pub fn mint_url(&self) -> String {
-        self.gitlab.url("/-/mock/id_tokens")
+        let mint = &self.gitlab.ready().mint_url;
+        let path = mint
+            .strip_prefix(self.gitlab.issuer())
+            .unwrap_or("/-/mock/id_tokens");
+        format!("{}{path}", self.gitlab.admin_url())
+    }
+
+    /// Replaces the issuer faults in force (an empty list clears them): how the GitLab instance
+    /// fails AWS's key retrieval from now on. See [`Fault`](mock_gitlab::Fault) for the kinds.
+    pub fn set_faults(&self, faults: impl IntoIterator<Item = mock_gitlab::Fault>) {
+        self.gitlab.set_faults(faults.into_iter().collect());
+    }
+
+    /// What the issuer saw: discovery, JWKS and mint requests, with status and fault.
+    pub fn issuer_requests(&self) -> Vec<mock_gitlab::IssuerRequest> {
+        self.gitlab.requests()
+    }
+
+    /// The thumbprint of the chain the `NewCertificate` fault serves (a new intermediate under
+    /// the same root): what a provider would need once the certificate changes.
+    pub fn new_certificate_thumbprint(&self) -> &str {
+        self.gitlab.new_certificate_thumbprint()
     }
 
     pub fn account_id(&self) -> &str {

@@ -79,7 +79,7 @@ pub use expect::{Expectation, Times, UnmetExpectations};
 pub use federation::Federation;
 pub use iam::{CreatedRole, OidcProvider, PolicyDocument, Role, TrustPolicy};
 pub use job::JobEnvironment;
-pub use mock_gitlab::SigningAlgorithm;
+pub use mock_gitlab::{Fault, IssuerRequest, SigningAlgorithm};
 pub use token::{IdToken, Token};
 
 /// The mint API's request types (the body of mock-gitlab's `POST /-/mock/id_tokens`), for

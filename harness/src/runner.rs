@@ -115,6 +115,7 @@ impl Runner {
                 .await
                 .map_err(|e| e.to_string())?;
         }
+        fed.set_faults(scenario.gitlab.faults.clone());
         let job = fed
             .job(&role_arn, &token)
             .map_err(|e| e.to_string())?

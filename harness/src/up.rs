@@ -60,6 +60,10 @@ pub(crate) async fn up(
     }
     let request = IdToken::from_mint_request(scenario.token.clone());
     let token = fed.mint(request.clone()).await?;
+    if let Some(rotation) = &scenario.gitlab.rotate_signing_key {
+        fed.rotate_signing_key(rotation.keep_old).await?;
+    }
+    fed.set_faults(scenario.gitlab.faults.clone());
     let role_arn = scenario.role_arn(fed.account_id());
     // The aws CLI caches web-identity credentials by role and session name; a per-run session
     // name keeps a restarted `fedlab up` from meeting the previous run's cached credentials.

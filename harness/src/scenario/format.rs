@@ -40,6 +40,13 @@ pub struct GitlabSetup {
     /// The CI key's algorithm, `RS256` (default) or `ES256`.
     #[serde(default)]
     pub signing_algorithm: Option<mock_gitlab::SigningAlgorithm>,
+    /// Issuer faults in force when the job runs (set after the IAM setup and the token).
+    #[serde(default)]
+    pub faults: Vec<mock_gitlab::Fault>,
+    /// Issuer faults in force from the start, while IAM registers the providers (replaced by
+    /// `faults` before the job).
+    #[serde(default)]
+    pub faults_at_setup: Vec<mock_gitlab::Fault>,
     /// After the token is minted and before the job runs, an administrator rotates the CI
     /// signing key.
     #[serde(default)]
@@ -200,7 +207,7 @@ impl Scenario {
         if let Some(algorithm) = self.gitlab.signing_algorithm {
             builder = builder.signing_algorithm(algorithm);
         }
-        builder
+        builder.faults(self.gitlab.faults_at_setup.clone())
     }
 
     /// The RoleArn the client sends.
