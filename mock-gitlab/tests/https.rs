@@ -286,7 +286,9 @@ async fn unique_jti_per_token() {
 
 #[tokio::test]
 async fn external_url_host_is_a_leaf_san_and_state_dir_is_honoured() {
-    let dir = std::env::temp_dir().join(format!("mock-gitlab-test-{}", uuid::Uuid::new_v4()));
+    // Removed when dropped, even when an assertion fails.
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().to_owned();
     let mut c = mock_gitlab::Config::new("127.0.0.1:0".parse().unwrap());
     c.external_url = Some("https://gitlab.fedlab.test/".into());
     c.state_dir = Some(dir.clone());
@@ -337,7 +339,6 @@ async fn external_url_host_is_a_leaf_san_and_state_dir_is_honoured() {
     drop(server);
     // A caller-provided state dir is left in place.
     assert!(dir.join("ca.pem").exists());
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
