@@ -49,6 +49,8 @@ pub(crate) fn judge(
             }
             match outcome {
                 ClientOutcome::Credentials { caller_arn } if caller_arn == expected_caller_arn => {}
+                // A program reports success by exiting 0; the server side above proves the rest.
+                ClientOutcome::Exited { code: Some(0), .. } => {}
                 other => problems.push(format!(
                     "expected the client to report caller {expected_caller_arn}; it reported {}",
                     describe(other)
@@ -77,10 +79,17 @@ pub(crate) fn judge(
                     describe_entry(last)
                 ));
             }
-            let reported_as_answered = matches!(
-                outcome,
-                ClientOutcome::AwsError { code: c, message: m } if c == code && m == message
-            );
+            let reported_as_answered = match outcome {
+                ClientOutcome::AwsError {
+                    code: c,
+                    message: m,
+                } => c == code && m == message,
+                // A program reports an error by failing and naming AWS's code.
+                ClientOutcome::Exited { code: exit, output } => {
+                    *exit != Some(0) && output.contains(code.as_str())
+                }
+                _ => false,
+            };
             if !reported_as_answered {
                 problems.push(format!(
                     "expected the client to report {code}{}; it reported {}",
@@ -108,6 +117,13 @@ fn describe(outcome: &ClientOutcome) -> String {
             format!("{code}{}", describe_message(message.as_deref()))
         }
         ClientOutcome::Broken { reason } => format!("a failure of its own: {reason}"),
+        ClientOutcome::Exited { code, output } => {
+            let last = output.trim().lines().last().unwrap_or("no output");
+            match code {
+                Some(code) => format!("exit code {code} ({last})"),
+                None => format!("an end by signal ({last})"),
+            }
+        }
     }
 }
 
@@ -258,5 +274,39 @@ mod tests {
         );
         let problems = judge(&expect, &reported(Some("")), &[answered], ARN);
         assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn a_program_passes_by_exit_code_only_when_the_server_agrees() {
+        let exited = |code: i32, output: &str| ClientOutcome::Exited {
+            code: Some(code),
+            output: output.into(),
+        };
+        let log = [assume_ok("ASIA1"), caller("ASIA1")];
+        assert!(judge(&Expected::Credentials, &exited(0, ""), &log, ARN).is_empty());
+        assert_eq!(
+            judge(&Expected::Credentials, &exited(0, ""), &[], ARN).len(),
+            1
+        );
+        assert_eq!(
+            judge(&Expected::Credentials, &exited(1, ""), &log, ARN).len(),
+            1
+        );
+        let refused = exited(255, "An error occurred (AccessDenied) when calling …");
+        assert!(judge(&expect_denied(), &refused, &[denied()], ARN).is_empty());
+        assert_eq!(
+            judge(
+                &expect_denied(),
+                &exited(0, "AccessDenied"),
+                &[denied()],
+                ARN
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            judge(&expect_denied(), &exited(1, "denied"), &[denied()], ARN).len(),
+            1
+        );
     }
 }

@@ -13,7 +13,7 @@ use crate::judge::judge;
 use crate::scenario::{Placeholders, Scenario, ScenarioSource};
 use crate::token::IdToken;
 
-pub use crate::clients::{Client, ClientOutcome};
+pub use crate::clients::{Client, ClientOutcome, ClientRequest};
 
 #[derive(Debug, Clone)]
 pub enum Verdict {
@@ -28,7 +28,7 @@ pub enum Verdict {
 pub struct ScenarioResult {
     pub name: String,
     pub origin: String,
-    pub client: &'static str,
+    pub client: String,
     pub elapsed: Duration,
     pub verdict: Verdict,
     /// mock-sts's explanation of its last AssumeRoleWithWebIdentity answer.
@@ -67,7 +67,7 @@ impl Runner {
         let mut result = ScenarioResult {
             name: source.origin.clone(),
             origin: source.origin.clone(),
-            client: client.name(),
+            client: client.name().to_owned(),
             elapsed: Duration::ZERO,
             verdict: Verdict::Pass,
             detail: None,
@@ -126,7 +126,11 @@ impl Runner {
         }
         let since = fed.requests().last().map_or(0, |e| e.seq);
 
-        let outcome = client.run(&job, scenario.request.duration_seconds).await;
+        let request = ClientRequest {
+            duration_seconds: scenario.request.duration_seconds,
+            params: Vec::new(),
+        };
+        let outcome = client.run(&job, &request).await;
 
         let log: Vec<_> = fed
             .requests()

@@ -8,6 +8,17 @@ use std::path::PathBuf;
 
 use crate::job::JobEnvironment;
 
+/// What a scenario asks of the client besides the job's environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientRequest {
+    /// `DurationSeconds`: a client then calls AssumeRoleWithWebIdentity itself, as GitLab's
+    /// tutorial does (credential providers never send it).
+    pub duration_seconds: Option<u32>,
+    /// Query parameters sent as they are, added to or replacing the job's own (e.g. a malformed
+    /// `DurationSeconds`): only a raw HTTP client can send what SDKs refuse to.
+    pub params: Vec<(String, String)>,
+}
+
 /// What the client says happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientOutcome {
@@ -20,6 +31,13 @@ pub enum ClientOutcome {
     },
     /// It crashed, hung or printed something fedlab cannot read.
     Broken { reason: String },
+    /// A program judged only by how it ended and what it printed (a `cmd:` client): success is
+    /// exit code 0, an AWS error is a non-zero exit with the error code in its output.
+    Exited {
+        /// `None` when a signal ended it.
+        code: Option<i32>,
+        output: String,
+    },
 }
 
 /// A credential client under test.
@@ -52,7 +70,8 @@ impl Client {
         }
     }
 
-    pub fn name(&self) -> &'static str {
+    /// The name reports and per-client scenario data use: `builtin`, `aws-cli`, ….
+    pub fn name(&self) -> &str {
         match self {
             Self::Builtin { .. } => "builtin",
             Self::AwsCli { .. } => "aws-cli",
@@ -68,12 +87,12 @@ impl Client {
         }
     }
 
-    /// Runs the job: get credentials through web identity (with `duration_seconds`, by an
-    /// explicit AssumeRoleWithWebIdentity as GitLab's tutorial does), then GetCallerIdentity.
-    pub async fn run(&self, job: &JobEnvironment, duration_seconds: Option<u32>) -> ClientOutcome {
+    /// Runs the job: get credentials through web identity (with a duration, by an explicit
+    /// AssumeRoleWithWebIdentity as GitLab's tutorial does), then GetCallerIdentity.
+    pub async fn run(&self, job: &JobEnvironment, request: &ClientRequest) -> ClientOutcome {
         match self {
-            Self::Builtin { http } => builtin::run(http, job, duration_seconds).await,
-            Self::AwsCli { program } => aws_cli::run(program, job, duration_seconds).await,
+            Self::Builtin { http } => builtin::run(http, job, request.duration_seconds).await,
+            Self::AwsCli { program } => aws_cli::run(program, job, request.duration_seconds).await,
         }
     }
 }
