@@ -97,7 +97,11 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", mock_gitlab::list_versions());
         return Ok(());
     }
+    // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     tracing_subscriber::fmt()
+        .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
