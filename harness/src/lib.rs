@@ -55,7 +55,7 @@ mod aws_query;
 pub mod blocking;
 mod builder;
 pub mod cli;
-mod clients;
+pub mod clients;
 mod credentials;
 mod error;
 mod expect;
