@@ -220,3 +220,36 @@ async fn every_embedded_scenario_passes_with_the_aws_sdk_rust_client() {
     let failed = failures(&catalogue(client).await);
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
+
+#[tokio::test]
+async fn the_raw_http_client_sends_parameters_sdks_refuse_and_the_builtin_one_does_not() {
+    let fed = Federation::start().await.unwrap();
+    let job = tutorial_job(&fed).await;
+    let request = ClientRequest {
+        duration_seconds: Some(900),
+        params: vec![("DurationSeconds".into(), "abc".into())],
+    };
+
+    let raw = Client::raw_http().run(&job, &request).await;
+    let builtin = Client::builtin().run(&job, &request).await;
+
+    // STS's own validation: a DurationSeconds that is not a number is malformed input.
+    assert_eq!(
+        raw,
+        ClientOutcome::AwsError {
+            code: "MalformedInput".into(),
+            message: None
+        }
+    );
+    let answered = fed.requests();
+    assert_eq!(
+        answered[answered.len() - 3].code.as_deref(),
+        Some("MalformedInput")
+    );
+    assert_eq!(
+        builtin,
+        ClientOutcome::Credentials {
+            caller_arn: "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab".into()
+        }
+    );
+}
