@@ -7,6 +7,7 @@ use mock_gitlab::{Fault, GitlabVersion, KeyKind, SigningAlgorithm};
 
 use crate::error::Error;
 use crate::federation::Federation;
+use crate::proxy::RunningProxy;
 use crate::runtime::BackgroundRuntime;
 
 /// Loopback only: nothing a federation starts listens beyond this machine.
@@ -125,10 +126,11 @@ impl FederationBuilder {
     /// Starts both mocks and returns once both accept connections.
     pub async fn start(self) -> Result<Federation, Error> {
         let runtime = BackgroundRuntime::new()?;
-        let (gitlab, sts) = runtime.run(start_mocks(self.clone())).await??;
+        let (gitlab, sts, proxy) = runtime.run(start_mocks(self.clone())).await??;
         Federation::assemble(
             gitlab,
             sts,
+            proxy,
             self.account_id,
             self.region,
             self.fixed_time,
@@ -139,10 +141,11 @@ impl FederationBuilder {
     /// The blocking API's start: the caller's thread waits on the mocks' own runtime.
     pub(crate) fn start_blocking(self) -> Result<Federation, Error> {
         let runtime = BackgroundRuntime::new()?;
-        let (gitlab, sts) = runtime.block_on(start_mocks(self.clone()))??;
+        let (gitlab, sts, proxy) = runtime.block_on(start_mocks(self.clone()))??;
         Federation::assemble(
             gitlab,
             sts,
+            proxy,
             self.account_id,
             self.region,
             self.fixed_time,
@@ -170,10 +173,18 @@ fn start_error(what: &'static str, err: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Runs on the mocks' runtime, so their servers live there.
+/// Runs on the mocks' runtime, so their servers (and fedlab's proxy in front of mock-sts) live
+/// there.
 async fn start_mocks(
     options: FederationBuilder,
-) -> Result<(mock_gitlab::RunningGitlab, mock_sts::RunningSts), Error> {
+) -> Result<
+    (
+        mock_gitlab::RunningGitlab,
+        mock_sts::RunningSts,
+        RunningProxy,
+    ),
+    Error,
+> {
     let mut gitlab = mock_gitlab::Config::new(LOOPBACK);
     gitlab.gitlab_version = options
         .gitlab_version
@@ -214,7 +225,10 @@ async fn start_mocks(
     let sts = mock_sts::spawn(sts)
         .await
         .map_err(|e| start_error("mock-sts", e))?;
-    Ok((gitlab, sts))
+    let proxy = RunningProxy::start(sts.addr)
+        .await
+        .map_err(|e| start_error("fedlab's proxy", e))?;
+    Ok((gitlab, sts, proxy))
 }
 
 /// Keys generated once per process: RSA-4096 takes most of a second, and a test binary starts

@@ -12,6 +12,7 @@ use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::expect::{self, Expectation, UnmetExpectations};
 use crate::files::write_atomically;
+use crate::proxy::{ProxyRequest, RunningProxy};
 use crate::runtime::BackgroundRuntime;
 
 /// A GitLab instance and an AWS account, both in-process on loopback ports, trusting each other
@@ -23,6 +24,7 @@ use crate::runtime::BackgroundRuntime;
 pub struct Federation {
     gitlab: mock_gitlab::RunningGitlab,
     sts: mock_sts::RunningSts,
+    proxy: RunningProxy,
     gitlab_http: reqwest::Client,
     query: QueryClient,
     admin: Credentials,
@@ -42,6 +44,7 @@ impl Federation {
     pub(crate) fn assemble(
         gitlab: mock_gitlab::RunningGitlab,
         sts: mock_sts::RunningSts,
+        proxy: RunningProxy,
         account_id: String,
         region: String,
         fixed_time: Option<i64>,
@@ -79,6 +82,7 @@ impl Federation {
             },
             gitlab,
             sts,
+            proxy,
             gitlab_http,
             query,
             issuer_host,
@@ -142,6 +146,41 @@ impl Federation {
     /// mock-sts's endpoint, `http://127.0.0.1:PORT`, for STS and IAM alike.
     pub fn sts_endpoint(&self) -> &str {
         self.sts.endpoint()
+    }
+
+    /// fedlab's proxy, `http://127.0.0.1:PORT`: every job's `HTTPS_PROXY` and `HTTP_PROXY`. It
+    /// answers `sts.amazonaws.com`, `sts.REGION.amazonaws.com` and `iam.amazonaws.com` itself
+    /// (forwarding to mock-sts) and refuses every other destination.
+    pub fn proxy_url(&self) -> &str {
+        self.proxy.url()
+    }
+
+    /// The CA certificate (PEM) of the proxy's TLS certificates for the AWS host names.
+    pub fn proxy_ca_pem(&self) -> &str {
+        self.proxy.ca_pem()
+    }
+
+    /// Writes [`Federation::proxy_ca_pem`] to a file in the federation's temporary directory
+    /// (what jobs get as `AWS_CA_BUNDLE` and `SSL_CERT_FILE`) and returns its path.
+    pub fn proxy_ca_file(&self) -> Result<PathBuf, Error> {
+        let path = self.files_dir()?.join("fedlab-proxy-ca.pem");
+        if !path.exists() {
+            write_atomically(&path, self.proxy_ca_pem())?;
+        }
+        Ok(path)
+    }
+
+    /// Every request fedlab's proxy got so far, oldest first: tunnels it answered and
+    /// destinations it refused (never connected to).
+    pub fn proxy_requests(&self) -> Vec<ProxyRequest> {
+        self.proxy.requests()
+    }
+
+    /// The destinations the proxy refused so far: where a client tried to go off the machine.
+    pub fn proxy_refusals(&self) -> Vec<ProxyRequest> {
+        let mut requests = self.proxy.requests();
+        requests.retain(|r| r.refused);
+        requests
     }
 
     /// mock-gitlab's mint API (`POST` a token request, get a signed token), on the instance's

@@ -11,6 +11,9 @@ use crate::federation::Federation;
 use crate::files::write_atomically;
 use crate::token::Token;
 
+/// Clients that honour the endpoint variables reach mock-sts directly, never through the proxy.
+const LOOPBACK: &str = "127.0.0.1,localhost";
+
 /// The environment of one job that assumes a role through web identity, the way GitLab's
 /// tutorial sets it up: `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, endpoints pointing at
 /// mock-sts, and nothing of the caller's own AWS setup.
@@ -26,9 +29,12 @@ pub struct JobEnvironment {
 
 impl JobEnvironment {
     /// The variables, in a stable order: `AWS_ROLE_ARN`, `AWS_WEB_IDENTITY_TOKEN_FILE`,
-    /// `AWS_ROLE_SESSION_NAME`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`, `AWS_REGION`,
-    /// `AWS_DEFAULT_REGION`, `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
-    /// `AWS_EC2_METADATA_DISABLED`, `AWS_PAGER`.
+    /// `AWS_ROLE_SESSION_NAME`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`,
+    /// `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_DEFAULT_REGION`, `AWS_CONFIG_FILE`,
+    /// `AWS_SHARED_CREDENTIALS_FILE`, `AWS_EC2_METADATA_DISABLED`, `AWS_PAGER`, then fedlab's
+    /// proxy for clients that ignore the endpoint variables: `AWS_CA_BUNDLE` and
+    /// `SSL_CERT_FILE` (the proxy's CA), `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY`,
+    /// `http_proxy`, and `NO_PROXY`, `no_proxy` (`127.0.0.1,localhost`: mock-sts directly).
     pub fn vars(&self) -> &[(String, String)] {
         &self.vars
     }
@@ -85,7 +91,7 @@ impl JobEnvironment {
     /// A command for `program` with this environment: every `AWS_*` variable of this process
     /// removed (static keys would win over web identity), the job's variables set, `HOME` set to
     /// the job's directory (the aws CLI caches web-identity credentials there, keyed by role and
-    /// session name, not by token), loopback exempt from proxies, and stdin closed.
+    /// session name, not by token), `ALL_PROXY` removed, and stdin closed.
     pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
         let mut command = Command::new(program);
         self.apply_to(&mut command);
@@ -95,15 +101,15 @@ impl JobEnvironment {
     /// Gives an existing command this environment, as [`JobEnvironment::command`] describes.
     pub fn apply_to(&self, command: &mut Command) {
         for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("AWS_") {
+            let name_text = name.to_string_lossy();
+            // ALL_PROXY could send a client to a proxy of this machine's user, off the machine.
+            if name_text.starts_with("AWS_") || name_text.eq_ignore_ascii_case("ALL_PROXY") {
                 command.env_remove(name);
             }
         }
         command
             .envs(self.vars.iter().map(|(k, v)| (k, v)))
             .env("HOME", &self.dir)
-            .env("NO_PROXY", "127.0.0.1,localhost")
-            .env("no_proxy", "127.0.0.1,localhost")
             .stdin(Stdio::null());
     }
 }
@@ -122,12 +128,15 @@ impl Federation {
         );
         write_atomically(&config_file, &config)?;
         let path = |p: &Path| p.display().to_string();
+        let proxy_ca = path(&self.proxy_ca_file()?);
+        let proxy = self.proxy_url().to_owned();
         let vars = [
             ("AWS_ROLE_ARN", role_arn.to_owned()),
             ("AWS_WEB_IDENTITY_TOKEN_FILE", path(&token_file)),
             ("AWS_ROLE_SESSION_NAME", DEFAULT_SESSION_NAME.to_owned()),
             ("AWS_ENDPOINT_URL_STS", self.sts_endpoint().to_owned()),
             ("AWS_ENDPOINT_URL_IAM", self.sts_endpoint().to_owned()),
+            ("AWS_ENDPOINT_URL", self.sts_endpoint().to_owned()),
             ("AWS_REGION", self.region().to_owned()),
             ("AWS_DEFAULT_REGION", self.region().to_owned()),
             ("AWS_CONFIG_FILE", path(&config_file)),
@@ -137,6 +146,14 @@ impl Federation {
             ),
             ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
             ("AWS_PAGER", String::new()),
+            ("AWS_CA_BUNDLE", proxy_ca.clone()),
+            ("SSL_CERT_FILE", proxy_ca),
+            ("HTTPS_PROXY", proxy.clone()),
+            ("https_proxy", proxy.clone()),
+            ("HTTP_PROXY", proxy.clone()),
+            ("http_proxy", proxy),
+            ("NO_PROXY", LOOPBACK.to_owned()),
+            ("no_proxy", LOOPBACK.to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

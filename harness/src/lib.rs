@@ -55,7 +55,7 @@ mod aws_query;
 pub mod blocking;
 mod builder;
 pub mod cli;
-mod clients;
+pub mod clients;
 mod credentials;
 mod error;
 mod expect;
@@ -64,6 +64,7 @@ mod files;
 mod iam;
 mod job;
 mod judge;
+mod proxy;
 mod report;
 pub mod runner;
 mod runtime;
@@ -80,6 +81,7 @@ pub use federation::Federation;
 pub use iam::{CreatedRole, OidcProvider, PolicyDocument, Role, TrustPolicy};
 pub use job::JobEnvironment;
 pub use mock_gitlab::{Fault, IssuerRequest, SigningAlgorithm};
+pub use proxy::ProxyRequest;
 pub use token::{IdToken, Token};
 
 /// The mint API's request types (the body of mock-gitlab's `POST /-/mock/id_tokens`), for

@@ -2,7 +2,9 @@
 //! whole scenario catalogue with the CLI's own web-identity credential provider.
 //!
 //! Needs the `aws` CLI (or `FEDLAB_AWS_CLI=/path/to/aws`); `.ci/run` installs it in a venv and
-//! runs these with `--include-ignored`.
+//! runs these with `--include-ignored`. The tests of Debian's aws CLI v2 (2.9, older than
+//! `AWS_ENDPOINT_URL_STS`, so it reaches mock-sts only through fedlab's proxy) need
+//! `apt-get install awscli`.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,7 +15,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use fedlab::runner::{Client, Runner, Verdict};
+use fedlab::runner::{Client, ClientOutcome, ClientRequest, Runner, Verdict};
 use fedlab::scenario::ScenarioSource;
 use fedlab::{Federation, IdToken};
 
@@ -240,4 +242,75 @@ async fn the_aws_cli_sends_a_token_file_written_by_echo_and_aws_accepts_it() {
         caller["Arn"],
         "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab"
     );
+}
+
+/// Debian's aws CLI v2 (`apt-get install awscli`), or the test fails saying so.
+fn debian_aws_cli_v2() -> PathBuf {
+    let aws = PathBuf::from("/usr/bin/aws");
+    let version = Command::new(&aws)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    assert!(
+        version.starts_with("aws-cli/2."),
+        "/usr/bin/aws is not the aws CLI v2 ({version:?}): apt-get install awscli"
+    );
+    aws
+}
+
+#[tokio::test]
+#[ignore = "needs Debian's aws CLI v2 at /usr/bin/aws: apt-get install awscli"]
+async fn debians_aws_cli_v2_ignores_the_endpoint_variables_and_reaches_mock_sts_through_the_proxy()
+{
+    let aws = debian_aws_cli_v2();
+    let fed = Federation::start().await.expect("federation starts");
+    let (role, _token, job) = tutorial_job(&fed).await;
+
+    let outcome = Client::aws_cli(aws)
+        .run(&job, &ClientRequest::default())
+        .await;
+
+    assert_eq!(
+        outcome,
+        ClientOutcome::Credentials {
+            caller_arn: "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab".into()
+        }
+    );
+    let assume = fed
+        .requests()
+        .into_iter()
+        .find(|r| r.action.as_deref() == Some("AssumeRoleWithWebIdentity"))
+        .expect("the CLI called AssumeRoleWithWebIdentity");
+    assert_eq!(assume.role_arn.as_deref(), Some(role.arn.as_str()));
+    assert!(
+        assume.user_agent.unwrap_or_default().contains("aws-cli/2."),
+        "the call did not come from the aws CLI v2"
+    );
+    // One tunnel for the credential provider's STS client, one for the command's own.
+    let mut through_proxy: Vec<String> = fed
+        .proxy_requests()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    through_proxy.dedup();
+    assert_eq!(
+        through_proxy,
+        ["CONNECT sts.us-east-1.amazonaws.com:443 answered by mock-sts"]
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs Debian's aws CLI v2 at /usr/bin/aws: apt-get install awscli"]
+async fn every_embedded_scenario_passes_with_debians_aws_cli_v2_through_the_proxy() {
+    let client = Client::aws_cli(debian_aws_cli_v2());
+    let results = Runner::new()
+        .run_all(&ScenarioSource::embedded(), &[client], |_| {})
+        .await;
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|r| !matches!(r.verdict, Verdict::Pass))
+        .map(|r| format!("{} [{}]: {:?}", r.name, r.client, r.verdict))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use fedlab::runner::{Client, Runner, Verdict};
+use fedlab::scenario::ScenarioSource;
 use fedlab::{Federation, IdToken, OidcProvider, Role, TrustPolicy};
 
 fn python() -> PathBuf {
@@ -59,4 +61,21 @@ async fn boto3_sends_a_token_file_written_by_echo_and_aws_accepts_it() {
         assume.user_agent.unwrap_or_default().contains("Boto3"),
         "the call did not come from boto3"
     );
+}
+
+#[tokio::test]
+#[ignore = "needs boto3: run .ci/run, or pip install boto3 and use --include-ignored"]
+async fn every_embedded_scenario_passes_with_boto3() {
+    let client = Client::boto3(python());
+    let version = client.preflight().await.expect("boto3 is installed");
+    eprintln!("boto3 client: {version:?}");
+    let results = Runner::new()
+        .run_all(&ScenarioSource::embedded(), &[client], |_| {})
+        .await;
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|r| !matches!(r.verdict, Verdict::Pass))
+        .map(|r| format!("{} [{}]: {:?}", r.name, r.client, r.verdict))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

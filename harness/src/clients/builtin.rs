@@ -1,4 +1,6 @@
-//! fedlab's own client: exactly the calls an SDK's web-identity provider makes.
+//! fedlab's own client: exactly the calls an SDK's web-identity provider makes. As `raw-http` it
+//! also sends a scenario's raw Query parameters, reaching the server-side validation that SDKs
+//! block before a request is ever sent.
 
 use super::ClientOutcome;
 use crate::aws_query::{QueryClient, element};
@@ -10,6 +12,7 @@ pub(super) async fn run(
     http: &reqwest::Client,
     job: &JobEnvironment,
     duration_seconds: Option<u32>,
+    raw_params: &[(String, String)],
 ) -> ClientOutcome {
     let var = |name: &str| job.var(name).unwrap_or_default();
     let query = QueryClient::new(http.clone(), var("AWS_ENDPOINT_URL_STS"), var("AWS_REGION"));
@@ -29,6 +32,7 @@ pub(super) async fn run(
     if let Some(duration) = &duration {
         params.push(("DurationSeconds", duration));
     }
+    apply(&mut params, raw_params);
     let assumed = match query.call("sts", &params, None).await {
         Ok(xml) => xml,
         Err(err) => return outcome_of(err),
@@ -56,6 +60,17 @@ pub(super) async fn run(
     }
 }
 
+/// Each raw parameter replaces the one of its name, or is added after the others, in order;
+/// its value is sent as it is (only form-encoded).
+fn apply<'a>(params: &mut Vec<(&'a str, &'a str)>, raw: &'a [(String, String)]) {
+    for (name, value) in raw {
+        match params.iter_mut().find(|(n, _)| n == name) {
+            Some(param) => param.1 = value,
+            None => params.push((name, value)),
+        }
+    }
+}
+
 fn outcome_of(err: Error) -> ClientOutcome {
     match err {
         Error::Aws(failure) => ClientOutcome::AwsError {
@@ -68,4 +83,32 @@ fn outcome_of(err: Error) -> ClientOutcome {
 
 fn broken(reason: String) -> ClientOutcome {
     ClientOutcome::Broken { reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_parameters_replace_in_place_or_are_added_in_order() {
+        let raw = [
+            ("DurationSeconds".to_owned(), "abc".to_owned()),
+            ("Policy".to_owned(), "{}".to_owned()),
+            ("RoleSessionName".to_owned(), " spaced ".to_owned()),
+        ];
+        let mut params = vec![
+            ("Action", "AssumeRoleWithWebIdentity"),
+            ("RoleSessionName", "fedlab"),
+        ];
+        apply(&mut params, &raw);
+        assert_eq!(
+            params,
+            [
+                ("Action", "AssumeRoleWithWebIdentity"),
+                ("RoleSessionName", " spaced "),
+                ("DurationSeconds", "abc"),
+                ("Policy", "{}"),
+            ]
+        );
+    }
 }

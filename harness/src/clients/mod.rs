@@ -2,11 +2,22 @@
 //! the STS endpoint) and reports what it got; mock-sts's log says what really happened.
 
 mod aws_cli;
+mod aws_sdk;
+mod boto3;
 mod builtin;
+mod command;
+mod process;
+mod tools;
 
 use std::path::PathBuf;
 
 use crate::job::JobEnvironment;
+
+pub use self::tools::{AWS_SDK_CLIENT_BINARY, Tools};
+
+/// The clients `--client` knows by name, in the order `fedlab clients` lists them; any other
+/// client is plugged in as `cmd:PROGRAM`.
+pub const BUILTIN_CLIENTS: &[&str] = &["builtin", "raw-http", "aws-cli", "boto3", "aws-sdk-rust"];
 
 /// What a scenario asks of the client besides the job's environment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,19 +51,71 @@ pub enum ClientOutcome {
     },
 }
 
-/// A credential client under test.
+/// A credential client under test: one of [`BUILTIN_CLIENTS`] or a `cmd:PROGRAM`.
 #[derive(Debug, Clone)]
-pub enum Client {
-    /// fedlab's own Rust client: raw Query calls, SigV4 by aws-sigv4, the token read from the
-    /// token file as an SDK's web-identity provider reads it.
-    Builtin { http: reqwest::Client },
-    /// The real AWS CLI, driven through the web-identity environment variables.
-    AwsCli { program: PathBuf },
+pub struct Client {
+    name: String,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    /// fedlab's own Rust client; with `raw` it also sends a scenario's raw parameters.
+    Builtin {
+        http: reqwest::Client,
+        raw: bool,
+    },
+    AwsCli {
+        program: PathBuf,
+    },
+    Boto3 {
+        python: PathBuf,
+    },
+    /// `None`: not built; preflight says how to build it.
+    AwsSdk {
+        program: Option<PathBuf>,
+    },
+    Command {
+        program: String,
+    },
 }
 
 impl Client {
-    /// fedlab's own client.
+    /// A client by `--client` spec: `builtin`, `raw-http`, `aws-cli`, `boto3`, `aws-sdk-rust`
+    /// (programs from `tools`), or `cmd:PROGRAM` (run by `sh -c`). The error lists what exists.
+    pub fn parse(spec: &str, tools: &Tools) -> Result<Self, String> {
+        if let Some(program) = spec.strip_prefix("cmd:") {
+            if program.trim().is_empty() {
+                return Err("`cmd:` needs a program, e.g. `cmd:./my-tool.sh`".to_owned());
+            }
+            return Ok(Self::command(program));
+        }
+        match spec {
+            "builtin" => Ok(Self::builtin()),
+            "raw-http" => Ok(Self::raw_http()),
+            "aws-cli" => Ok(Self::aws_cli(&tools.aws_cli)),
+            "boto3" => Ok(Self::boto3(&tools.python)),
+            "aws-sdk-rust" => Ok(Self::aws_sdk_rust(tools.aws_sdk_client.clone())),
+            other => Err(format!(
+                "unknown client `{other}`: use one of {}, or cmd:PROGRAM",
+                BUILTIN_CLIENTS.join(", ")
+            )),
+        }
+    }
+
+    /// fedlab's own client: the calls an SDK's web-identity provider makes, raw Query over
+    /// HTTP, SigV4 by aws-sigv4, the token read from the token file as SDKs read it.
     pub fn builtin() -> Self {
+        Self::own("builtin", false)
+    }
+
+    /// fedlab's own client sending a scenario's raw Query parameters as they are: what SDKs
+    /// refuse to send, to reach mock-sts's own validation.
+    pub fn raw_http() -> Self {
+        Self::own("raw-http", true)
+    }
+
+    fn own(name: &str, raw: bool) -> Self {
         // mock-sts answers some requests, as AWS does, with a redirect to aws.amazon.com; no
         // client of fedlab's follows it off the machine.
         let http = reqwest::Client::builder()
@@ -60,39 +123,102 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
-        Self::Builtin { http }
+        Self {
+            name: name.to_owned(),
+            kind: Kind::Builtin { http, raw },
+        }
     }
 
-    /// The aws CLI at `program` (`aws` to find it on `PATH`).
+    /// The aws CLI at `program` (`aws` to find it on `PATH`), v1 or v2.
     pub fn aws_cli(program: impl Into<PathBuf>) -> Self {
-        Self::AwsCli {
-            program: program.into(),
+        Self {
+            name: "aws-cli".to_owned(),
+            kind: Kind::AwsCli {
+                program: program.into(),
+            },
         }
     }
 
-    /// The name reports and per-client scenario data use: `builtin`, `aws-cli`, ….
-    pub fn name(&self) -> &str {
-        match self {
-            Self::Builtin { .. } => "builtin",
-            Self::AwsCli { .. } => "aws-cli",
+    /// boto3's own web-identity provider, in the Python at `python`.
+    pub fn boto3(python: impl Into<PathBuf>) -> Self {
+        Self {
+            name: "boto3".to_owned(),
+            kind: Kind::Boto3 {
+                python: python.into(),
+            },
         }
+    }
+
+    /// aws-config's web-identity provider and aws-sdk-sts, in the `fedlab-aws-sdk-client` binary
+    /// at `program` (`None` when it was not built: preflight then says how to build it).
+    pub fn aws_sdk_rust(program: Option<PathBuf>) -> Self {
+        Self {
+            name: "aws-sdk-rust".to_owned(),
+            kind: Kind::AwsSdk { program },
+        }
+    }
+
+    /// Any program, run by `sh -c` in the job's standard environment, judged by its exit code
+    /// and output; its name in reports is `cmd:PROGRAM`.
+    pub fn command(program: impl Into<String>) -> Self {
+        let program = program.into();
+        Self {
+            name: format!("cmd:{program}"),
+            kind: Kind::Command { program },
+        }
+    }
+
+    /// The name reports and per-client scenario data use: `builtin`, `aws-cli`, `cmd:…`, ….
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Checks the client can run at all, so a missing tool is a setup error, not N failures.
     /// Returns the external tool's version, if there is one.
     pub async fn preflight(&self) -> Result<Option<String>, String> {
-        match self {
-            Self::Builtin { .. } => Ok(None),
-            Self::AwsCli { program } => aws_cli::version(program).await.map(Some),
+        match &self.kind {
+            Kind::Builtin { .. } | Kind::Command { .. } => Ok(None),
+            Kind::AwsCli { program } => aws_cli::version(program).await.map(Some),
+            Kind::Boto3 { python } => boto3::version(python).await.map(Some),
+            Kind::AwsSdk { program: None } => Err(aws_sdk::not_built()),
+            Kind::AwsSdk {
+                program: Some(program),
+            } => aws_sdk::version(program).await.map(Some),
         }
     }
 
     /// Runs the job: get credentials through web identity (with a duration, by an explicit
     /// AssumeRoleWithWebIdentity as GitLab's tutorial does), then GetCallerIdentity.
     pub async fn run(&self, job: &JobEnvironment, request: &ClientRequest) -> ClientOutcome {
-        match self {
-            Self::Builtin { http } => builtin::run(http, job, request.duration_seconds).await,
-            Self::AwsCli { program } => aws_cli::run(program, job, request.duration_seconds).await,
+        let duration = request.duration_seconds;
+        match &self.kind {
+            Kind::Builtin { http, raw } => {
+                let params: &[(String, String)] = if *raw { &request.params } else { &[] };
+                builtin::run(http, job, duration, params).await
+            }
+            Kind::AwsCli { program } => aws_cli::run(program, job, duration).await,
+            Kind::Boto3 { python } => boto3::run(python, job, duration).await,
+            Kind::AwsSdk { program: None } => ClientOutcome::Broken {
+                reason: aws_sdk::not_built(),
+            },
+            Kind::AwsSdk {
+                program: Some(program),
+            } => aws_sdk::run(program, job, duration).await,
+            Kind::Command { program } => command::run(program, job).await,
         }
     }
+}
+
+/// Every built-in client with what its preflight finds: the tool's version (`None` for fedlab's
+/// own), or why it cannot run. What `fedlab clients` prints.
+pub async fn builtin_clients(tools: &Tools) -> Vec<(String, Result<Option<String>, String>)> {
+    let mut found = Vec::with_capacity(BUILTIN_CLIENTS.len());
+    for name in BUILTIN_CLIENTS {
+        let status = match Client::parse(name, tools) {
+            Ok(client) => client.preflight().await,
+            Err(reason) => Err(reason),
+        };
+        found.push(((*name).to_owned(), status));
+    }
+    found
 }

@@ -1,0 +1,51 @@
+//! boto3 through its own web-identity provider: `harness/clients/boto3_client.py`, compiled into
+//! fedlab and run with `python -c`, prints one JSON line fedlab reads as the outcome.
+
+use std::path::Path;
+
+use tokio::process::Command;
+
+use super::ClientOutcome;
+use super::process;
+use crate::job::JobEnvironment;
+
+const SCRIPT: &str = include_str!("../../clients/boto3_client.py");
+const WHAT: &str = "the boto3 client";
+
+pub(super) async fn run(
+    python: &Path,
+    job: &JobEnvironment,
+    duration_seconds: Option<u32>,
+) -> ClientOutcome {
+    let mut command = Command::from(job.command(python));
+    // `python -c` sets sys.argv[0] to "-c"; the script's own arguments follow it.
+    command.args(["-c", SCRIPT]);
+    if let Some(duration) = duration_seconds {
+        command.args(["--duration-seconds", &duration.to_string()]);
+    }
+    match process::run(command, WHAT).await {
+        Ok(output) => process::reported_outcome(&output, WHAT),
+        Err(outcome) => outcome,
+    }
+}
+
+/// `boto3/1.40.0 botocore/1.40.0 Python/3.11.7`.
+pub(super) async fn version(python: &Path) -> Result<String, String> {
+    let probe = "import sys, boto3, botocore; \
+                 print(f'boto3/{boto3.__version__} botocore/{botocore.__version__} \
+                 Python/{sys.version.split()[0]}')";
+    let mut command = Command::new(python);
+    command.args(["-c", probe]);
+    let output = process::run(command, "python")
+        .await
+        .map_err(|_| format!("cannot run `{}` (set FEDLAB_PYTHON)", python.display()))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    } else {
+        Err(format!(
+            "`{}` has no boto3 (pip install boto3, or set FEDLAB_PYTHON): {}",
+            python.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
