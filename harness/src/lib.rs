@@ -50,6 +50,7 @@
 //! The same crate is the `fedlab` command line ([`cli::main`]), which replays the documented
 //! cases in [`scenario`] files against real clients ([`runner`]).
 
+mod account;
 mod assume;
 mod aws_query;
 pub mod blocking;

@@ -10,6 +10,7 @@ pub(crate) fn print_result(out: &mut impl Write, result: &ScenarioResult, verbos
         Verdict::Pass => ("PASS", Vec::new()),
         Verdict::Fail(problems) => ("FAIL", problems.clone()),
         Verdict::SetupError(reason) => ("ERROR", vec![format!("setup: {reason}")]),
+        Verdict::Skipped(reason) => ("SKIP", vec![format!("skipped: {reason}")]),
     };
     let _ = writeln!(
         out,
@@ -36,6 +37,7 @@ pub(crate) struct Summary {
     pub(crate) passed: usize,
     pub(crate) failed: usize,
     pub(crate) errors: usize,
+    pub(crate) skipped: usize,
 }
 
 pub(crate) fn summarize(results: &[ScenarioResult]) -> Summary {
@@ -45,6 +47,7 @@ pub(crate) fn summarize(results: &[ScenarioResult]) -> Summary {
             Verdict::Pass => summary.passed += 1,
             Verdict::Fail(_) => summary.failed += 1,
             Verdict::SetupError(_) => summary.errors += 1,
+            Verdict::Skipped(_) => summary.skipped += 1,
         }
     }
     summary
@@ -52,7 +55,10 @@ pub(crate) fn summarize(results: &[ScenarioResult]) -> Summary {
 
 /// The closing line; CI readers count `N passed, N failed`.
 pub(crate) fn summary_line(summary: Summary) -> String {
-    let mut line = format!("{} passed, {} failed", summary.passed, summary.failed);
+    let mut line = format!(
+        "{} passed, {} failed, {} skipped",
+        summary.passed, summary.failed, summary.skipped
+    );
     if summary.errors > 0 {
         line.push_str(&format!(", {} errors", summary.errors));
     }
@@ -74,6 +80,11 @@ pub(crate) fn junit(results: &[ScenarioResult]) -> String {
             Verdict::SetupError(reason) => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
                 status.set_description(reason.clone());
+                status
+            }
+            Verdict::Skipped(reason) => {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(reason.clone());
                 status
             }
         };
