@@ -65,6 +65,7 @@ mod files;
 mod iam;
 mod job;
 mod judge;
+mod progress;
 mod report;
 pub mod runner;
 mod runtime;
