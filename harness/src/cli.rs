@@ -4,6 +4,7 @@
 mod args;
 pub mod exit_codes;
 mod inspect;
+mod repro_command;
 mod run_command;
 
 use std::io::IsTerminal as _;
@@ -37,6 +38,9 @@ enum Command {
     List(inspect::ListArgs),
     /// Print scenario files as written (embedded ones included).
     Show(inspect::ShowArgs),
+    /// Find the documented cases that give an error pasted from a job log, replay them, and
+    /// print what caused it and what to change. Exit code 1: no case gives it.
+    Repro(repro_command::ReproArgs),
     /// Print the JSON Schema of a scenario file (`scenarios/schema.json`).
     Schema,
     /// Start mock-gitlab and mock-sts for a shell: set up one scenario's account and token,
@@ -88,6 +92,7 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
         Command::Run(args) => run_command::run(args).await,
         Command::List(args) => Ok(inspect::list(&args)),
         Command::Show(args) => Ok(inspect::show(&args)),
+        Command::Repro(args) => repro_command::repro(args).await,
         Command::Schema => Ok(inspect::schema()),
         Command::Up { scenario, env_file } => {
             let source = ScenarioSource::resolve(&[PathBuf::from(&scenario)])?

@@ -48,7 +48,9 @@
 //! temporary files and verifies the [`Expectation`]s.
 //!
 //! The same crate is the `fedlab` command line ([`cli::main`]), which replays the documented
-//! cases in [`scenario`] files against real clients ([`runner`]).
+//! cases in [`scenario`] files against real clients ([`runner`]), in parallel, and reports them
+//! as text, JSON and JUnit; `fedlab repro` goes from an error pasted from a job log to the cases
+//! that give it.
 
 mod account;
 mod assume;
@@ -67,6 +69,7 @@ mod job;
 mod judge;
 mod progress;
 mod report;
+mod repro;
 pub mod runner;
 mod runtime;
 pub mod scenario;
