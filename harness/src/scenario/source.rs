@@ -185,10 +185,22 @@ impl ScenarioSource {
         let scenario: Scenario = serde_yaml::from_str(&text).map_err(|error| {
             let location = error.location();
             let line = location.as_ref().map(serde_yaml::Location::line);
-            // A placeholder on the line moves the columns after it; the line stays right.
-            let same_line = line
-                .is_some_and(|line| self.text.lines().nth(line - 1) == text.lines().nth(line - 1));
-            let column = location.filter(|_| same_line).map(|l| l.column());
+            // A placeholder earlier on the line moves the column; the line stays right.
+            let before_column = |text: &str, line: usize, column: usize| {
+                text.lines()
+                    .nth(line - 1)
+                    .and_then(|l| l.get(..column - 1))
+                    .map(str::to_owned)
+            };
+            let column =
+                location
+                    .as_ref()
+                    .map(|l| (l.line(), l.column()))
+                    .and_then(|(line, column)| {
+                        let unmoved = before_column(&self.text, line, column)
+                            .is_some_and(|b| Some(b) == before_column(&text, line, column));
+                        unmoved.then_some(column)
+                    });
             let mut message = error.to_string();
             if let Some(location) = error.location() {
                 let suffix = format!(" at line {} column {}", location.line(), location.column());

@@ -97,6 +97,17 @@ fn a_placeholder_before_the_error_keeps_the_line_but_not_the_column() {
 }
 
 #[test]
+fn a_placeholder_after_the_error_keeps_the_column() {
+    let err = error(&format!(
+        "{HEAD}token:\n  au: \"{{{{issuer}}}}\"\nrequest: {{role: r}}\nexpect: {{result: credentials}}\n"
+    ));
+    assert!(
+        err.starts_with("t.yaml:5:3: token: unknown field `au`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_name_that_is_not_kebab_case_is_refused_at_its_line() {
     let err = error(
         "description: d\nname: Wrong_Audience\nsource: s\ntoken: {}\nrequest: {role: r}\nexpect: {result: credentials}\n",
