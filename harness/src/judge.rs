@@ -3,15 +3,18 @@
 //! AWS's message fails here, because both sides must agree with the expectation.
 
 use crate::clients::ClientOutcome;
-use crate::scenario::Expected;
+use crate::scenario::{Expected, RequestCount};
 use mock_sts::LogEntry;
 
-const ASSUME: &str = "AssumeRoleWithWebIdentity";
+pub(crate) const ASSUME: &str = "AssumeRoleWithWebIdentity";
 const CALLER_IDENTITY: &str = "GetCallerIdentity";
 
-/// Every way the run differs from the expectation; empty means the client passed.
+/// Every way the run differs from the expectation; empty means the client passed. Without an
+/// `assume_requests` count, any number of AssumeRoleWithWebIdentity requests from one up is
+/// fine and the last answer is the one judged (a client may retry).
 pub(crate) fn judge(
     expect: &Expected,
+    assume_requests: Option<RequestCount>,
     outcome: &ClientOutcome,
     log: &[LogEntry],
     expected_caller_arn: &str,
@@ -27,6 +30,12 @@ pub(crate) fn judge(
         )];
     };
     let mut problems = Vec::new();
+    if let Some(count) = assume_requests.filter(|count| !count.allows(assumes.len())) {
+        problems.push(format!(
+            "expected {count} {ASSUME} request(s); mock-sts received {}",
+            assumes.len()
+        ));
+    }
     match expect {
         Expected::Credentials => {
             match &last.issued_access_key_id {
@@ -110,7 +119,7 @@ fn describe_message(message: Option<&str>) -> String {
     }
 }
 
-fn describe(outcome: &ClientOutcome) -> String {
+pub(crate) fn describe(outcome: &ClientOutcome) -> String {
     match outcome {
         ClientOutcome::Credentials { caller_arn } => format!("credentials for {caller_arn}"),
         ClientOutcome::AwsError { code, message } => {
@@ -127,7 +136,7 @@ fn describe(outcome: &ClientOutcome) -> String {
     }
 }
 
-fn describe_entry(entry: &LogEntry) -> String {
+pub(crate) fn describe_entry(entry: &LogEntry) -> String {
     match (&entry.code, &entry.message) {
         (Some(code), Some(message)) => format!("{} {code}: {message:?}", entry.status),
         (Some(code), None) => format!("{} {code} (no message)", entry.status),
@@ -186,12 +195,12 @@ mod tests {
     #[test]
     fn a_client_that_assumed_and_used_the_credentials_passes() {
         let log = [assume_ok("ASIA1"), caller("ASIA1")];
-        assert!(judge(&Expected::Credentials, &credentials(), &log, ARN).is_empty());
+        assert!(judge(&Expected::Credentials, None, &credentials(), &log, ARN).is_empty());
     }
 
     #[test]
     fn a_client_that_claims_success_without_calling_sts_fails() {
-        let problems = judge(&Expected::Credentials, &credentials(), &[], ARN);
+        let problems = judge(&Expected::Credentials, None, &credentials(), &[], ARN);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("never received"), "{problems:?}");
     }
@@ -199,7 +208,7 @@ mod tests {
     #[test]
     fn a_client_that_never_uses_the_issued_credentials_fails() {
         let log = [assume_ok("ASIA1"), caller("AKIAIOSFODNN7EXAMPLE")];
-        let problems = judge(&Expected::Credentials, &credentials(), &log, ARN);
+        let problems = judge(&Expected::Credentials, None, &credentials(), &log, ARN);
         assert!(
             problems
                 .iter()
@@ -210,7 +219,7 @@ mod tests {
 
     #[test]
     fn a_client_that_swallows_an_error_fails() {
-        let problems = judge(&expect_denied(), &credentials(), &[denied()], ARN);
+        let problems = judge(&expect_denied(), None, &credentials(), &[denied()], ARN);
         assert!(
             problems
                 .iter()
@@ -226,7 +235,7 @@ mod tests {
             message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity.".into()),
         };
         assert_eq!(
-            judge(&expect_denied(), &reworded, &[denied()], ARN).len(),
+            judge(&expect_denied(), None, &reworded, &[denied()], ARN).len(),
             1
         );
     }
@@ -237,13 +246,16 @@ mod tests {
             code: "AccessDenied".into(),
             message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity".into()),
         };
-        assert!(judge(&expect_denied(), &reported, &[denied()], ARN).is_empty());
+        assert!(judge(&expect_denied(), None, &reported, &[denied()], ARN).is_empty());
         let wrong_status = Expected::Error {
             code: "AccessDenied".into(),
             message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity".into()),
             status: Some(400),
         };
-        assert_eq!(judge(&wrong_status, &reported, &[denied()], ARN).len(), 1);
+        assert_eq!(
+            judge(&wrong_status, None, &reported, &[denied()], ARN).len(),
+            1
+        );
     }
 
     #[test]
@@ -266,13 +278,14 @@ mod tests {
         assert!(
             judge(
                 &expect,
+                None,
                 &reported(None),
                 std::slice::from_ref(&answered),
                 ARN
             )
             .is_empty()
         );
-        let problems = judge(&expect, &reported(Some("")), &[answered], ARN);
+        let problems = judge(&expect, None, &reported(Some("")), &[answered], ARN);
         assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
@@ -283,20 +296,21 @@ mod tests {
             output: output.into(),
         };
         let log = [assume_ok("ASIA1"), caller("ASIA1")];
-        assert!(judge(&Expected::Credentials, &exited(0, ""), &log, ARN).is_empty());
+        assert!(judge(&Expected::Credentials, None, &exited(0, ""), &log, ARN).is_empty());
         assert_eq!(
-            judge(&Expected::Credentials, &exited(0, ""), &[], ARN).len(),
+            judge(&Expected::Credentials, None, &exited(0, ""), &[], ARN).len(),
             1
         );
         assert_eq!(
-            judge(&Expected::Credentials, &exited(1, ""), &log, ARN).len(),
+            judge(&Expected::Credentials, None, &exited(1, ""), &log, ARN).len(),
             1
         );
         let refused = exited(255, "An error occurred (AccessDenied) when calling …");
-        assert!(judge(&expect_denied(), &refused, &[denied()], ARN).is_empty());
+        assert!(judge(&expect_denied(), None, &refused, &[denied()], ARN).is_empty());
         assert_eq!(
             judge(
                 &expect_denied(),
+                None,
                 &exited(0, "AccessDenied"),
                 &[denied()],
                 ARN
@@ -305,8 +319,43 @@ mod tests {
             1
         );
         assert_eq!(
-            judge(&expect_denied(), &exited(1, "denied"), &[denied()], ARN).len(),
+            judge(
+                &expect_denied(),
+                None,
+                &exited(1, "denied"),
+                &[denied()],
+                ARN
+            )
+            .len(),
             1
+        );
+    }
+
+    #[test]
+    fn a_client_that_retries_more_than_the_scenario_allows_fails() {
+        let log = [denied(), denied(), denied()];
+        let reported = ClientOutcome::AwsError {
+            code: "AccessDenied".into(),
+            message: Some("Not authorized to perform sts:AssumeRoleWithWebIdentity".into()),
+        };
+        let at_most_two = RequestCount::Between(crate::scenario::CountRange {
+            min: None,
+            max: Some(2),
+        });
+        let problems = judge(&expect_denied(), Some(at_most_two), &reported, &log, ARN);
+        assert_eq!(
+            problems,
+            ["expected 1 to 2 AssumeRoleWithWebIdentity request(s); mock-sts received 3"]
+        );
+        assert!(
+            judge(
+                &expect_denied(),
+                Some(RequestCount::Exactly(3)),
+                &reported,
+                &log,
+                ARN
+            )
+            .is_empty()
         );
     }
 }

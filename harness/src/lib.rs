@@ -48,8 +48,11 @@
 //! temporary files and verifies the [`Expectation`]s.
 //!
 //! The same crate is the `fedlab` command line ([`cli::main`]), which replays the documented
-//! cases in [`scenario`] files against real clients ([`runner`]).
+//! cases in [`scenario`] files against real clients ([`runner`]), in parallel, and reports them
+//! as text, JSON and JUnit; `fedlab repro` goes from an error pasted from a job log to the cases
+//! that give it.
 
+mod account;
 mod assume;
 mod aws_query;
 pub mod blocking;
@@ -64,8 +67,10 @@ mod files;
 mod iam;
 mod job;
 mod judge;
+mod progress;
 mod proxy;
 mod report;
+mod repro;
 pub mod runner;
 mod runtime;
 pub mod scenario;

@@ -12,11 +12,11 @@ use serde::Serialize;
 
 use mock_sts::LogEntry as Request;
 
+use crate::account::set_up;
 use crate::expect::describe;
 use crate::federation::Federation;
 use crate::files::write_atomically;
 use crate::job::JobEnvironment;
-use crate::runner::set_up;
 use crate::scenario::{Placeholders, ScenarioSource};
 use crate::token::{IdToken, Token};
 

@@ -35,7 +35,8 @@ async fn every_embedded_scenario_passes_with_the_aws_cli() {
         .await;
     let failures: Vec<String> = results
         .iter()
-        .filter(|r| !matches!(r.verdict, Verdict::Pass))
+        // A case the scenario skips for the aws CLI is no failure of it.
+        .filter(|r| !matches!(r.verdict, Verdict::Pass | Verdict::Skipped(_)))
         .map(|r| format!("{} [{}]: {:?}", r.name, r.client, r.verdict))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -309,7 +310,7 @@ async fn every_embedded_scenario_passes_with_debians_aws_cli_v2_through_the_prox
         .await;
     let failures: Vec<String> = results
         .iter()
-        .filter(|r| !matches!(r.verdict, Verdict::Pass))
+        .filter(|r| !matches!(r.verdict, Verdict::Pass | Verdict::Skipped(_)))
         .map(|r| format!("{} [{}]: {:?}", r.name, r.client, r.verdict))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -1,19 +1,37 @@
-//! The types a scenario file deserialises into, and the rules YAML cannot express.
+//! The types a scenario file deserialises into. `scenarios/schema.json` is generated from them, so
+//! their doc comments are the schema's descriptions.
 
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::answers::{AwsAnswer, Expected};
+use super::clients::{ANY_PROGRAM, ClientCase, ClientPlan, OTHERS};
+use super::mirror;
+use super::params::QueryParams;
 use crate::assume::DEFAULT_SESSION_NAME;
 use crate::builder::FederationBuilder;
 use crate::federation::Federation;
 
-#[derive(Debug, Clone, Deserialize)]
+/// One documented case of the GitLab CI → AWS OIDC federation path: the GitLab instance, the AWS
+/// account, the job's token, the request a client makes, and the exact answer AWS gives.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "fedlab scenario")]
 pub struct Scenario {
-    /// Kebab-case, unique in the catalogue.
+    /// Kebab-case, unique in a run: the case's name in reports and on the command line.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
     pub name: String,
+    /// What happens, in the user's terms.
     pub description: String,
     /// The public document (title and URL) or issue this case reproduces.
+    #[schemars(length(min = 1))]
     pub source: String,
+    /// What to change to get past this error (or what made the success work), as the source
+    /// documents it; `fedlab repro` prints it.
+    #[serde(default)]
+    pub fix: Option<String>,
     /// The GitLab instance: its release and what happens to its keys.
     #[serde(default)]
     pub gitlab: GitlabSetup,
@@ -21,14 +39,28 @@ pub struct Scenario {
     #[serde(default)]
     pub aws: AwsSetup,
     /// The ID token mock-gitlab mints: the body of `POST /-/mock/id_tokens`.
+    #[schemars(with = "mirror::MintRequest")]
     pub token: mock_gitlab::MintRequest,
     /// The AssumeRoleWithWebIdentity the client makes.
     pub request: WebIdentityRequest,
+    /// What AWS answers.
     pub expect: Expected,
+    /// Where real clients legitimately differ, by client name (`builtin`, `raw-http`, `aws-cli`,
+    /// `boto3`, `aws-sdk-rust`, `cmd:PROGRAM`), `cmd:*` for every program plugged in by command,
+    /// or `others` for every client not named.
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = {
+        "anyOf": [
+            {"enum": super::clients::KNOWN_CLIENTS},
+            {"const": super::clients::OTHERS},
+            {"pattern": "^cmd:."}
+        ]
+    }))]
+    pub clients: BTreeMap<String, ClientCase>,
 }
 
 /// The GitLab side of a scenario.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GitlabSetup {
     /// The release mock-gitlab imitates, quoted: `"16.11"`. Defaults to the newest.
@@ -39,13 +71,16 @@ pub struct GitlabSetup {
     pub id_tokens_issuer_url: Option<String>,
     /// The CI key's algorithm, `RS256` (default) or `ES256`.
     #[serde(default)]
+    #[schemars(with = "Option<mirror::SigningAlgorithm>")]
     pub signing_algorithm: Option<mock_gitlab::SigningAlgorithm>,
     /// Issuer faults in force when the job runs (set after the IAM setup and the token).
     #[serde(default)]
+    #[schemars(with = "Vec<mirror::Fault>")]
     pub faults: Vec<mock_gitlab::Fault>,
     /// Issuer faults in force from the start, while IAM registers the providers (replaced by
     /// `faults` before the job).
     #[serde(default)]
+    #[schemars(with = "Vec<mirror::Fault>")]
     pub faults_at_setup: Vec<mock_gitlab::Fault>,
     /// After the token is minted and before the job runs, an administrator rotates the CI
     /// signing key.
@@ -54,23 +89,27 @@ pub struct GitlabSetup {
 }
 
 /// A rotation of the CI signing key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rotation {
     /// Whether the old public key stays published in the JWKS.
     pub keep_old: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The AWS account before the job runs.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AwsSetup {
     /// Whether the issuer's CA is one of AWS's trusted root CAs (like gitlab.com's public
     /// certificate). `false` models a self-managed GitLab with a private CA: STS then accepts
     /// the issuer only through a provider thumbprint.
     #[serde(default = "yes")]
+    #[schemars(default = "yes")]
     pub trusted_issuer_ca: bool,
+    /// `aws iam create-open-id-connect-provider`, in order.
     #[serde(default)]
     pub providers: Vec<ProviderSetup>,
+    /// `aws iam create-role`, in order.
     #[serde(default)]
     pub roles: Vec<RoleSetup>,
 }
@@ -89,13 +128,16 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// An OIDC provider registration.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSetup {
     /// The provider URL as given to `aws iam create-open-id-connect-provider --url`.
     pub url: String,
+    /// The audiences (`--client-id-list`).
     #[serde(default)]
     pub client_ids: Vec<String>,
+    /// `--thumbprint-list`; without one IAM connects to the issuer to compute it.
     #[serde(default)]
     pub thumbprints: Vec<String>,
     /// IAM refuses to register this provider with exactly this answer (the job then runs without
@@ -104,39 +146,24 @@ pub struct ProviderSetup {
     pub expect_error: Option<AwsAnswer>,
 }
 
-/// An AWS error answer: code, message (`null` for none) and, optionally, status.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AwsAnswer {
-    pub code: String,
-    #[serde(deserialize_with = "required_but_nullable")]
-    pub message: Option<String>,
-    #[serde(default)]
-    pub status: Option<u16>,
-}
-
-impl AwsAnswer {
-    /// Whether an answer is this one (the status only when one is expected).
-    pub fn matches(&self, answer: &crate::error::AwsError) -> bool {
-        self.code == answer.code
-            && self.message == answer.message
-            && self.status.is_none_or(|status| status == answer.status)
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
+/// A role and its trust policy.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSetup {
+    /// The role name.
     pub name: String,
+    /// The role's path, default `/`.
     #[serde(default)]
     pub path: Option<String>,
     /// The trust policy JSON, verbatim.
     pub trust_policy: String,
+    /// `MaxSessionDuration` in seconds (default 3600).
     #[serde(default)]
     pub max_session_duration: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The AssumeRoleWithWebIdentity call.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebIdentityRequest {
     /// A role name from `aws.roles` (or any name: a role that does not exist is a valid case).
@@ -145,55 +172,25 @@ pub struct WebIdentityRequest {
     /// A full RoleArn, for cases the name cannot express (another account, a malformed ARN).
     #[serde(default)]
     pub role_arn: Option<String>,
+    /// `RoleSessionName`, default `fedlab`.
     #[serde(default)]
     pub session_name: Option<String>,
+    /// `DurationSeconds`; a client then calls AssumeRoleWithWebIdentity itself, as GitLab's
+    /// tutorial does.
     #[serde(default)]
     pub duration_seconds: Option<u32>,
     /// The job wrote the token file with `echo "$TOKEN" > file`, so it ends with a newline that
     /// clients send along (botocore reads the file verbatim).
     #[serde(default)]
     pub token_file_newline: bool,
-}
-
-/// What AWS answers.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "result", rename_all = "kebab-case", deny_unknown_fields)]
-pub enum Expected {
-    /// Credentials are issued and work: GetCallerIdentity signed with them succeeds.
-    Credentials,
-    /// AWS refuses with exactly this code and message (and status, when given). `message` must
-    /// be written out; `message: null` means AWS sends no `<Message>` element at all.
-    Error {
-        code: String,
-        #[serde(deserialize_with = "required_but_nullable")]
-        message: Option<String>,
-        #[serde(default)]
-        status: Option<u16>,
-    },
-}
-
-/// Serde treats a missing `Option` field as `None`; going through a function makes the field
-/// required, so forgetting `message` is a load error rather than "expects no message".
-fn required_but_nullable<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<String>, D::Error> {
-    Option::<String>::deserialize(deserializer)
+    /// Query parameters sent exactly as written, added to the request or replacing its own
+    /// (e.g. `DurationSeconds: "abc"`). Only a client that sends raw HTTP can: a scenario with
+    /// `params` must skip `others` and name the clients that run it.
+    #[serde(default)]
+    pub params: QueryParams,
 }
 
 impl Scenario {
-    /// Rules the YAML schema cannot express.
-    pub(super) fn check(&self) -> Result<(), String> {
-        if self.source.trim().is_empty() {
-            return Err(
-                "`source` must name the public document or issue this case reproduces".into(),
-            );
-        }
-        match (&self.request.role, &self.request.role_arn) {
-            (Some(_), None) | (None, Some(_)) => Ok(()),
-            _ => Err("`request` needs exactly one of `role` and `role_arn`".into()),
-        }
-    }
-
     /// The federation this scenario runs in: its GitLab release and key algorithm, and whether
     /// AWS trusts the issuer's CA.
     pub fn federation(&self) -> FederationBuilder {
@@ -235,57 +232,32 @@ impl Scenario {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::{ScenarioError, ScenarioSource};
-
-    fn scenario(text: &str) -> Result<Scenario, ScenarioError> {
-        ScenarioSource {
-            origin: "t".into(),
-            text: text.into(),
+impl Scenario {
+    /// This client's plan: its own `clients` entry, else (for a `cmd:` client) the `cmd:*` entry
+    /// for every program, else the `others` entry, else the scenario's `expect` as it is.
+    /// Entries are not merged: the most specific one is used whole.
+    pub fn plan_for(&self, client: &str) -> ClientPlan<'_> {
+        let any_program = client
+            .starts_with("cmd:")
+            .then(|| self.clients.get(ANY_PROGRAM))
+            .flatten();
+        let case = self
+            .clients
+            .get(client)
+            .or(any_program)
+            .or_else(|| self.clients.get(OTHERS));
+        match case {
+            Some(ClientCase {
+                skip: Some(reason), ..
+            }) => ClientPlan::Skip(reason),
+            Some(case) => ClientPlan::Run {
+                expect: case.expect.as_ref().unwrap_or(&self.expect),
+                assume_requests: case.assume_requests,
+            },
+            None => ClientPlan::Run {
+                expect: &self.expect,
+                assume_requests: None,
+            },
         }
-        .preview()
-    }
-
-    const HEAD: &str = "name: n\ndescription: d\nsource: s\n";
-
-    #[test]
-    fn role_names_become_arns_with_their_path() {
-        let scenario = scenario(&format!("{HEAD}aws:\n  roles:\n    - name: r\n      path: /ci/\n      trust_policy: '{{}}'\ntoken: {{}}\nrequest:\n  role: r\nexpect:\n  result: credentials\n")).unwrap();
-        assert_eq!(
-            scenario.role_arn("123456789012"),
-            "arn:aws:iam::123456789012:role/ci/r"
-        );
-        assert_eq!(scenario.expect, Expected::Credentials);
-    }
-
-    #[test]
-    fn an_error_expectation_must_spell_out_its_message_or_null() {
-        let with = |expect: &str| {
-            scenario(&format!(
-                "{HEAD}token: {{}}\nrequest: {{role: r}}\nexpect: {expect}\n"
-            ))
-        };
-        let no_message = with("{result: error, code: MalformedInput, message: null}").unwrap();
-        assert_eq!(
-            no_message.expect,
-            Expected::Error {
-                code: "MalformedInput".into(),
-                message: None,
-                status: None
-            }
-        );
-        let missing = with("{result: error, code: MalformedInput}").unwrap_err();
-        assert!(
-            missing.to_string().contains("missing field `message`"),
-            "{missing}"
-        );
-    }
-
-    #[test]
-    fn a_typo_in_the_token_section_is_a_load_error() {
-        let err = scenario(&format!("{HEAD}token: {{aud: a, project_pat: x}}\nrequest: {{role: r}}\nexpect: {{result: credentials}}\n")).unwrap_err();
-        assert!(err.to_string().contains("project_pat"), "{err}");
     }
 }

@@ -58,6 +58,17 @@ impl Placeholders {
         }
     }
 
+    /// Values that read as the placeholders themselves (`https://{{issuer_host}}` for
+    /// `{{issuer}}`), to show what a scenario expects without any one run's ports.
+    pub fn as_written() -> Self {
+        Self {
+            issuer: "https://{{issuer_host}}".to_owned(),
+            account: "{{account}}".to_owned(),
+            thumbprint: "{{thumbprint}}".to_owned(),
+            unreachable_issuer: "https://{{unreachable_issuer_host}}".to_owned(),
+        }
+    }
+
     fn value(&self, name: &str) -> Option<&str> {
         fn without_scheme(url: &str) -> &str {
             url.trim_start_matches("https://")
@@ -73,9 +84,9 @@ impl Placeholders {
         })
     }
 
-    /// Replaces every `{{ name }}` in `text`; an unknown name is an error naming it. IAM's own
-    /// `${aws:username}` variables are left alone.
-    pub(crate) fn substitute(&self, text: &str) -> Result<String, String> {
+    /// Replaces every `{{ name }}` in `text`; an unknown name is an error naming it and its byte
+    /// offset. IAM's own `${aws:username}` variables are left alone.
+    pub(crate) fn substitute(&self, text: &str) -> Result<String, (String, usize)> {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("{{") {
@@ -88,7 +99,7 @@ impl Placeholders {
             let name = after[..end].trim();
             match self.value(name) {
                 Some(value) => out.push_str(value),
-                None => return Err(name.to_owned()),
+                None => return Err((name.to_owned(), text.len() - rest.len() + start)),
             }
             rest = &after[end + 2..];
         }
@@ -113,7 +124,10 @@ mod tests {
                 .as_deref(),
             Ok(r#""localhost:1:sub": "x""#)
         );
-        assert_eq!(values.substitute("{{ nope }}"), Err("nope".to_owned()));
+        assert_eq!(
+            values.substitute("a\n{{ nope }}"),
+            Err(("nope".to_owned(), 2))
+        );
         assert_eq!(
             values.substitute("${aws:username}").as_deref(),
             Ok("${aws:username}")

@@ -1,0 +1,12 @@
+//! Process exit codes, nextest-style: a scenario failure is not a setup failure. When both
+//! happen in one run, `SETUP_FAILED` wins: a broken environment makes every other verdict
+//! suspect. Skipped cases do not fail a run.
+
+/// Every scenario passed (or was skipped by its own data).
+pub const OK: i32 = 0;
+/// `fedlab repro` found no documented case that gives the pasted error.
+pub const NOT_FOUND: i32 = 1;
+/// At least one scenario failed: a client or mock-sts did not answer as documented.
+pub const SCENARIO_FAILED: i32 = 100;
+/// A scenario or the environment could not be set up, or nothing was selected to run.
+pub const SETUP_FAILED: i32 = 101;
