@@ -252,9 +252,15 @@ async fn judged_run(
         .job(&role_arn, &token)
         .map_err(|e| e.to_string())?
         .with_session_name(scenario.session_name());
+    let mut content = match &scenario.request.token_file {
+        Some(file) => file.content(token.as_str()),
+        None => token.as_str().to_owned(),
+    };
     if scenario.request.token_file_newline {
-        job.write_token(&format!("{}\n", token.as_str()))
-            .map_err(|e| e.to_string())?;
+        content.push('\n');
+    }
+    if content != token.as_str() {
+        job.write_token(&content).map_err(|e| e.to_string())?;
     }
     result.setup_requests = fed.requests();
     let since = result.setup_requests.last().map_or(0, |e| e.seq);

@@ -10,6 +10,7 @@ use super::answers::{AwsAnswer, Expected};
 use super::clients::{ANY_PROGRAM, ClientCase, ClientPlan, OTHERS};
 use super::mirror;
 use super::params::QueryParams;
+use super::token_file::TokenFile;
 use crate::assume::DEFAULT_SESSION_NAME;
 use crate::builder::FederationBuilder;
 use crate::federation::Federation;
@@ -32,6 +33,11 @@ pub struct Scenario {
     /// documents it; `fedlab repro` prints it.
     #[serde(default)]
     pub fix: Option<String>,
+    /// Pins both mocks' clock to this Unix time, so answers that quote the time (an expired
+    /// token's message) are the same on every run. Clients that sign with their own clock then
+    /// fail mock-sts's skew check, so only error cases should pin it.
+    #[serde(default)]
+    pub clock: Option<i64>,
     /// The GitLab instance: its release and what happens to its keys.
     #[serde(default)]
     pub gitlab: GitlabSetup,
@@ -183,6 +189,10 @@ pub struct WebIdentityRequest {
     /// clients send along (botocore reads the file verbatim).
     #[serde(default)]
     pub token_file_newline: bool,
+    /// What the token file holds instead of the minted token as it is (another text, another
+    /// header, another signature). Every client reads the file, so every client can run it.
+    #[serde(default)]
+    pub token_file: Option<TokenFile>,
     /// Query parameters sent exactly as written, added to the request or replacing its own
     /// (e.g. `DurationSeconds: "abc"`). Only a client that sends raw HTTP can: a scenario with
     /// `params` must skip `others` and name the clients that run it.
@@ -203,6 +213,9 @@ impl Scenario {
         }
         if let Some(algorithm) = self.gitlab.signing_algorithm {
             builder = builder.signing_algorithm(algorithm);
+        }
+        if let Some(now) = self.clock {
+            builder = builder.fixed_time(now);
         }
         builder.faults(self.gitlab.faults_at_setup.clone())
     }

@@ -18,6 +18,7 @@ mod select;
 mod source;
 #[cfg(test)]
 mod tests;
+mod token_file;
 
 pub use answers::{AwsAnswer, CountRange, Expected, RequestCount};
 pub use clients::{ANY_PROGRAM, ClientCase, ClientPlan, KNOWN_CLIENTS, OTHERS};
@@ -29,3 +30,4 @@ pub use placeholders::Placeholders;
 pub use schema::schema_json;
 pub use select::{Partition, Selection};
 pub use source::{Position, ScenarioError, ScenarioSource};
+pub use token_file::TokenFile;
