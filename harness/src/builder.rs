@@ -1,9 +1,10 @@
 //! How a [`Federation`] starts: the settings, and starting both mocks on their own runtime.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use mock_gitlab::{Fault, GitlabVersion, KeyKind, SigningAlgorithm};
+use tokio::sync::OnceCell;
 
 use crate::error::Error;
 use crate::federation::Federation;
@@ -240,9 +241,9 @@ struct SharedKeys {
 }
 
 async fn shared_keys(algorithm: SigningAlgorithm) -> Result<SharedKeys, Error> {
-    static OIDC: OnceLock<String> = OnceLock::new();
-    static RS256: OnceLock<String> = OnceLock::new();
-    static ES256: OnceLock<String> = OnceLock::new();
+    static OIDC: OnceCell<String> = OnceCell::const_new();
+    static RS256: OnceCell<String> = OnceCell::const_new();
+    static ES256: OnceCell<String> = OnceCell::const_new();
     let signing = match algorithm {
         SigningAlgorithm::Es256 => &ES256,
         _ => &RS256,
@@ -253,14 +254,15 @@ async fn shared_keys(algorithm: SigningAlgorithm) -> Result<SharedKeys, Error> {
     })
 }
 
-async fn shared_key(cell: &'static OnceLock<String>, kind: KeyKind) -> Result<String, Error> {
-    if let Some(pem) = cell.get() {
-        return Ok(pem.clone());
-    }
-    let generated = tokio::task::spawn_blocking(move || mock_gitlab::generate_key_pem(kind))
-        .await
-        .map_err(|e| start_error("a signing key", e))?
-        .map_err(|e| start_error("a signing key", e))?;
-    // Two federations starting at once may both generate; the first stored wins for everyone.
-    Ok(cell.get_or_init(|| generated).clone())
+/// One generation per key, however many federations start at once: the others wait for it
+/// rather than spend seconds of CPU on keys nobody keeps.
+async fn shared_key(cell: &'static OnceCell<String>, kind: KeyKind) -> Result<String, Error> {
+    cell.get_or_try_init(|| async move {
+        tokio::task::spawn_blocking(move || mock_gitlab::generate_key_pem(kind))
+            .await
+            .map_err(|e| start_error("a signing key", e))?
+            .map_err(|e| start_error("a signing key", e))
+    })
+    .await
+    .cloned()
 }

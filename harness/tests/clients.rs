@@ -90,9 +90,9 @@ async fn a_command_that_claims_success_without_calling_sts_fails_every_scenario(
                 "{}: {problems:?}",
                 result.name
             ),
-            // Cases a program cannot express (DurationSeconds) are skipped by the scenario's
-            // data, never passed.
-            Verdict::Skipped(reason) => assert!(reason.contains("DurationSeconds"), "{reason}"),
+            // Cases a program cannot express (DurationSeconds, raw parameters) are skipped by the
+            // scenario's data, never passed.
+            Verdict::Skipped(_) => {}
             other => panic!("{} [cmd:true]: {other:?}", result.name),
         }
     }
