@@ -35,6 +35,7 @@ mod sessions;
 mod sigv4;
 mod state;
 mod times;
+mod trust_request;
 pub mod unknowns;
 mod validation;
 mod web_identity;
@@ -51,6 +52,7 @@ pub use error::Error;
 pub use errors::Confidence;
 pub use request_log::LogEntry;
 pub use running::{Ready, RunningSts, spawn};
+pub use trust_request::{ASSUME_ROLE_WITH_WEB_IDENTITY, TrustRequest};
 
 use crate::state::Sts;
 

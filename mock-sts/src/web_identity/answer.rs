@@ -4,20 +4,15 @@
 use time::OffsetDateTime;
 
 use crate::iam::Provider;
-use crate::policy::{Principal, RequestContext};
+use crate::policy::RequestContext;
 use crate::service::Service;
 use crate::sessions::Session;
 use crate::times;
+use crate::trust_request::TrustRequest;
 use crate::web_identity::claims::Claims;
 use crate::xml;
 
-const ACTION: &str = "sts:AssumeRoleWithWebIdentity";
-
-/// The keys a trust policy can test for a self-managed OIDC issuer: `<provider>:aud` and
-/// `<provider>:sub`, named after the provider URL without its scheme, and the global keys of the
-/// call. Other claims (GitLab's `project_path`, `ref`, …) are not condition keys, so a condition
-/// on them sees an absent key (the IAM User Guide page "Available keys for AWS OIDC federation",
-/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif>).
+/// The request context of this call (see [`TrustRequest`]).
 pub(super) fn trust_context(
     provider: &Provider,
     claims: &Claims,
@@ -25,16 +20,16 @@ pub(super) fn trust_context(
     now: OffsetDateTime,
     region: &str,
 ) -> RequestContext {
-    let prefix = provider.url.trim_start_matches("https://");
-    let mut context = RequestContext::new(Principal::Federated(provider.arn.clone()), ACTION);
-    context.insert(format!("{prefix}:aud"), claims.audiences.iter().cloned());
-    context.insert(format!("{prefix}:sub"), [claims.subject.clone()]);
-    context.insert("aws:FederatedProvider", [provider.arn.clone()]);
-    context.insert("sts:RoleSessionName", [session_name]);
-    context.insert("aws:CurrentTime", [times::iso8601(now)]);
-    context.insert("aws:EpochTime", [now.unix_timestamp().to_string()]);
-    context.insert("aws:RequestedRegion", [region]);
-    context
+    TrustRequest {
+        provider_arn: provider.arn.clone(),
+        provider_host: provider.url.trim_start_matches("https://").to_owned(),
+        audiences: claims.audiences.clone(),
+        subject: claims.subject.clone(),
+        session_name: session_name.to_owned(),
+        now,
+        region: region.to_owned(),
+    }
+    .context()
 }
 
 /// The element order live STS sends (recorded in smithy-lang/smithy-rs,
