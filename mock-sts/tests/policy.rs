@@ -1,109 +1,30 @@
-//! Data-driven IAM policy cases: every `tests/policy/*.json` file is an array of groups.
+//! Data-driven IAM policy cases: every `tests/policy/*.json` file is an array of groups, in the format
+//! described in `tests/policy/table.rs`. Each case is checked against its expected decision, and each group
+//! and case must name its source.
 //!
-//! ```text
-//! [{ "description": "...",
-//!    "policy": { ...policy document... } | "raw policy text (for invalid JSON, duplicate keys)",
-//!    "kind": "Trust" | "Identity",                       // default Trust
-//!    "error": "InvalidJson" | "LegacyParsing" | "Syntax" | "ProhibitedResource"
-//!             | "InvalidTrustAction" | "InvalidFederatedPrincipal",   // the policy must be refused so
-//!    "error_detail": "...",                              // InvalidTrustAction action / federated value
-//!    "tests": [{ "description": "...",
-//!                "context": { "principal": {"Federated": "..."},   // default: the gitlab.example.com provider
-//!                             "action": "...",                     // default sts:AssumeRoleWithWebIdentity
-//!                             "resource": "...",                   // default none
-//!                             "keys": {"k": ["v", ...] | "v"} },
-//!                "decision": "Allow" | "ExplicitDeny" | "ImplicitDeny",
-//!                "statement": 0 }] }]                    // optional: index of the deciding statement
-//! ```
 //! A group without `error` must parse. A group with `error` cannot evaluate anything, so it must
 //! carry no `tests`: such cases would never run, and the runner fails on them rather than skip
 //! them silently. All failures are collected and reported together.
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
+#[path = "policy/table.rs"]
+mod table;
 
-use mock_sts::policy::{self, Decision, PolicyError, PolicyKind, Principal, RequestContext};
-use serde::Deserialize;
+use mock_sts::policy::{self, Decision, PolicyError};
 
-const DEFAULT_PROVIDER: &str = "arn:aws:iam::123456789012:oidc-provider/gitlab.example.com";
-const DEFAULT_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Group {
-    description: String,
-    policy: serde_json::Value,
-    #[serde(default)]
-    kind: Kind,
-    error: Option<String>,
-    error_detail: Option<String>,
-    #[serde(default)]
-    tests: Vec<Case>,
-}
-
-#[derive(Deserialize, Default, Clone, Copy)]
-enum Kind {
-    #[default]
-    Trust,
-    Identity,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    description: String,
-    #[serde(default)]
-    context: Context,
-    decision: String,
-    statement: Option<usize>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct Context {
-    principal: Option<BTreeMap<String, String>>,
-    action: Option<String>,
-    resource: Option<String>,
-    #[serde(default)]
-    keys: BTreeMap<String, OneOrMany>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
+use table::{Group, build_context, source_problem};
 
 #[test]
 fn policy_data_files_hold() {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/policy");
-    let mut files: Vec<PathBuf> = fs::read_dir(&directory)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", directory.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    files.sort();
-    assert!(
-        !files.is_empty(),
-        "no policy data files in {}",
-        directory.display()
-    );
-
+    let all = table::load_all();
     let mut failures = Vec::new();
     let (mut n_groups, mut n_cases) = (0, 0);
-    for file in &files {
-        let text = fs::read_to_string(file).unwrap();
-        let groups: Vec<Group> = serde_json::from_str(&text).unwrap_or_else(|error| {
-            panic!("{} is not a list of policy groups: {error}", file.display())
-        });
-        let file_name = file.file_name().unwrap().to_string_lossy().into_owned();
-        for group in &groups {
-            n_groups += 1;
-            n_cases += group.tests.len();
-            run_group(&file_name, group, &mut failures);
-        }
+    let mut files = std::collections::BTreeSet::new();
+    for (file_name, group) in &all {
+        files.insert(file_name.as_str());
+        n_groups += 1;
+        n_cases += group.tests.len();
+        check_sources(file_name, group, &mut failures);
+        run_group(file_name, group, &mut failures);
     }
     eprintln!(
         "policy data: {} files, {n_groups} groups, {n_cases} cases",
@@ -118,14 +39,8 @@ fn policy_data_files_hold() {
 }
 
 fn run_group(file: &str, group: &Group, failures: &mut Vec<String>) {
-    let text = match &group.policy {
-        serde_json::Value::String(raw) => raw.clone(),
-        document => document.to_string(),
-    };
-    let kind = match group.kind {
-        Kind::Trust => PolicyKind::Trust,
-        Kind::Identity => PolicyKind::Identity,
-    };
+    let text = group.policy_text();
+    let kind = group.policy_kind();
     let where_ = format!("{file}: {}", group.description);
     if let Some(expected) = &group.error
         && !group.tests.is_empty()
@@ -177,6 +92,24 @@ fn run_group(file: &str, group: &Group, failures: &mut Vec<String>) {
     }
 }
 
+/// Every group names its source; a case may override it with its own.
+fn check_sources(file: &str, group: &Group, failures: &mut Vec<String>) {
+    let where_ = format!("{file}: {}", group.description);
+    if let Some(problem) = source_problem(&group.source) {
+        failures.push(format!("{where_}: source {problem}: {:?}", group.source));
+    }
+    for case in &group.tests {
+        if let Some(source) = &case.source
+            && let Some(problem) = source_problem(source)
+        {
+            failures.push(format!(
+                "{where_} / {}: source {problem}: {source:?}",
+                case.description
+            ));
+        }
+    }
+}
+
 fn describe(error: &PolicyError) -> (&'static str, Option<&str>) {
     match error {
         PolicyError::InvalidJson => ("InvalidJson", None),
@@ -190,40 +123,11 @@ fn describe(error: &PolicyError) -> (&'static str, Option<&str>) {
     }
 }
 
-fn build_context(spec: &Context) -> RequestContext {
-    let principal = match &spec.principal {
-        None => Principal::Federated(DEFAULT_PROVIDER.to_owned()),
-        Some(map) => {
-            let Some((kind, id)) = map.iter().next() else {
-                panic!("a context principal needs one member");
-            };
-            match kind.as_str() {
-                "AWS" => Principal::Aws(id.clone()),
-                "Federated" => Principal::Federated(id.clone()),
-                "Service" => Principal::Service(id.clone()),
-                "CanonicalUser" => Principal::CanonicalUser(id.clone()),
-                other => panic!("unknown principal type {other}"),
-            }
-        }
-    };
-    let mut context =
-        RequestContext::new(principal, spec.action.as_deref().unwrap_or(DEFAULT_ACTION));
-    context.resource = spec.resource.clone();
-    for (key, values) in &spec.keys {
-        match values {
-            OneOrMany::One(value) => context.insert(key.as_str(), [value.as_str()]),
-            OneOrMany::Many(values) => {
-                context.insert(key.as_str(), values.iter().map(String::as_str))
-            }
-        };
-    }
-    context
-}
-
 #[test]
 fn a_group_that_expects_an_error_and_carries_cases_fails() {
     let group: Group = serde_json::from_value(serde_json::json!({
         "description": "refused, yet with cases",
+        "source": "synthetic: the runner's own rule, see https://example.com/not-a-real-page",
         "policy": "not json",
         "error": "InvalidJson",
         "tests": [{"description": "never runs", "decision": "Allow"}]
@@ -233,4 +137,38 @@ fn a_group_that_expects_an_error_and_carries_cases_fails() {
     run_group("inline", &group, &mut failures);
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert!(failures[0].contains("cannot run"), "{failures:?}");
+}
+
+#[test]
+fn a_group_without_a_source_is_refused_by_the_format() {
+    let missing = serde_json::from_value::<Group>(serde_json::json!({
+        "description": "no source",
+        "policy": {"Version": "2012-10-17", "Statement": []}
+    }));
+    let error = missing
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
+    assert!(error.contains("missing field `source`"), "{error}");
+}
+
+#[test]
+fn a_source_must_carry_a_url_and_a_synthetic_one_must_say_why() {
+    assert!(source_problem("").is_some());
+    assert!(source_problem("IAM User Guide, Condition operators").is_some());
+    assert!(source_problem("synthetic:https://docs.aws.amazon.com/x").is_some());
+    assert!(source_problem("synthetic: https://docs.aws.amazon.com/x").is_some());
+    assert!(
+        source_problem(
+            "synthetic: the absent-key rule, applied to every operator; IAM User Guide, \"Condition \
+             operators\", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
+        )
+        .is_none()
+    );
+    assert!(
+        source_problem(
+            "GitLab docs, \"Configure OpenID Connect in AWS\", https://docs.gitlab.com/ci/cloud_services/aws/"
+        )
+        .is_none()
+    );
 }
