@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use mock_sts::policy::{self, PolicyKind};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 
 use crate::iam_rs;
 use crate::table::{self, DEFAULT_ACTION, DEFAULT_PROVIDER, Kind};
@@ -142,6 +142,14 @@ fn random_string_conditions_disagree_only_in_the_known_classes() {
     let mut runner = TestRunner::new(Config {
         cases: 256,
         failure_persistence: None,
+        // A fixed seed keeps CI deterministic: this test compares against another crate, so a
+        // new disagreement class must show up when someone looks, not as a random red build.
+        // Explore other inputs with PROPTEST_RNG_SEED=<u64>.
+        rng_seed: if std::env::var_os("PROPTEST_RNG_SEED").is_some() {
+            Config::default().rng_seed
+        } else {
+            RngSeed::Fixed(20_261_130)
+        },
         ..Config::default()
     });
     let inputs = (prop::collection::vec(entry(), 1..=3), request());
