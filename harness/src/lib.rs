@@ -67,6 +67,7 @@ mod files;
 mod iam;
 mod job;
 mod judge;
+pub mod lint;
 mod progress;
 mod proxy;
 mod report;
