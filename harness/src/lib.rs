@@ -62,6 +62,7 @@ pub mod clients;
 mod credentials;
 mod error;
 mod expect;
+pub mod explain;
 mod federation;
 mod files;
 mod iam;
