@@ -49,13 +49,21 @@ fn ids(file: &str, extra: &[&str]) -> (Vec<String>, i32) {
 
 fn assert_flags(file: &str, extra: &[&str], id: &str, exit: i32) {
     let (ids, code) = ids(file, extra);
-    assert!(ids.iter().any(|i| i == id), "{file}: expected {id} in {ids:?}");
+    assert!(
+        ids.iter().any(|i| i == id),
+        "{file}: expected {id} in {ids:?}"
+    );
     assert_eq!(code, exit, "{file}: exit code with {ids:?}");
 }
 
 #[test]
 fn the_tutorial_policy_with_string_equals_and_a_wildcard_is_an_error() {
-    assert_flags("gitlab-tutorial-string-equals-wildcard.json", &[], "wildcard-under-equals", 1);
+    assert_flags(
+        "gitlab-tutorial-string-equals-wildcard.json",
+        &[],
+        "wildcard-under-equals",
+        1,
+    );
 }
 
 #[test]
@@ -92,7 +100,10 @@ fn the_blog_posts_policy_as_published_is_malformed_json_with_iams_message() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     assert!(text.contains("error[malformed-policy]"), "{text}");
-    assert!(text.contains("MalformedPolicyDocument \"This policy contains invalid Json\""), "{text}");
+    assert!(
+        text.contains("MalformedPolicyDocument \"This policy contains invalid Json\""),
+        "{text}"
+    );
 }
 
 #[test]
@@ -109,16 +120,36 @@ fn each_synthetic_pitfall_is_flagged() {
         ("synthetic-any-project.json", &[], "sub-any-project"),
         ("synthetic-any-ref-type.json", &[], "sub-any-ref-type"),
         ("synthetic-unexposed-claim.json", &[], "unexposed-claim"),
-        ("synthetic-like-without-wildcard.json", &[], "like-without-wildcard"),
+        (
+            "synthetic-like-without-wildcard.json",
+            &[],
+            "like-without-wildcard",
+        ),
         ("synthetic-federated-saml.json", &[], "federated-not-oidc"),
-        ("synthetic-federated-other-issuer.json", &["--issuer", "https://gitlab.example.com"], "federated-other-issuer"),
+        (
+            "synthetic-federated-other-issuer.json",
+            &["--issuer", "https://gitlab.example.com"],
+            "federated-other-issuer",
+        ),
         ("synthetic-unexpected-action.json", &[], "unexpected-action"),
         ("synthetic-invalid-action.json", &[], "unexpected-action"),
-        ("synthetic-allow-not-principal.json", &[], "allow-not-principal"),
-        ("synthetic-principal-wildcard.json", &[], "principal-wildcard"),
+        (
+            "synthetic-allow-not-principal.json",
+            &[],
+            "allow-not-principal",
+        ),
+        (
+            "synthetic-principal-wildcard.json",
+            &[],
+            "principal-wildcard",
+        ),
         ("synthetic-deny-only.json", &[], "no-allow"),
         ("synthetic-malformed-json.json", &[], "malformed-policy"),
-        ("gitlab-tutorial-string-equals-wildcard.json", &[], "wildcard-under-equals"),
+        (
+            "gitlab-tutorial-string-equals-wildcard.json",
+            &[],
+            "wildcard-under-equals",
+        ),
     ];
     for (file, extra, id) in cases {
         let exit = if id == "like-without-wildcard" { 0 } else { 1 };
@@ -164,7 +195,11 @@ fn every_policy_lints_to_its_text_snapshot() {
         let mut args = vec![file.as_str()];
         args.extend_from_slice(extra);
         let output = lint(&args);
-        all.push_str(&format!("$ fedlab lint {}  # exit {}\n", args.join(" "), output.status.code().unwrap()));
+        all.push_str(&format!(
+            "$ fedlab lint {}  # exit {}\n",
+            args.join(" "),
+            output.status.code().unwrap()
+        ));
         all.push_str(&stdout(&output));
         all.push('\n');
     }
@@ -181,6 +216,9 @@ fn the_json_report_snapshots() {
     ] {
         let output = lint(&[file, "--json"]);
         let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
-        insta::assert_json_snapshot!(format!("lint_json_{}", file.trim_end_matches(".json")), report);
+        insta::assert_json_snapshot!(
+            format!("lint_json_{}", file.trim_end_matches(".json")),
+            report
+        );
     }
 }
