@@ -271,3 +271,37 @@ fn a_policy_iam_refuses_is_an_input_error_with_iams_message() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_request_time_comes_from_now_and_is_shown_only_when_the_policy_tests_it() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let text = std::fs::read_to_string(policy("synthetic-passing.json"))
+        .unwrap()
+        .replace(
+            "\"StringEquals\": {",
+            "\"DateLessThan\": {\"aws:CurrentTime\": \"2024-06-01T00:00:00Z\"},\n        \"StringEquals\": {",
+        );
+    std::fs::write(file.path(), text).unwrap();
+    let run = |now: &str| {
+        Command::new(env!("CARGO_BIN_EXE_fedlab"))
+            .args(["explain", "--policy", file.path().to_str().unwrap()])
+            .args([
+                "--claim", ISSUER, "--claim", AUD, "--claim", MAIN, "--now", now, "--json",
+            ])
+            .output()
+            .unwrap()
+    };
+    let before = run("2024-05-31T23:59:59Z");
+    assert_eq!(before.status.code(), Some(0));
+    assert_eq!(
+        json_of(&before)["context"]["aws:CurrentTime"][0],
+        "2024-05-31T23:59:59Z"
+    );
+    assert_eq!(
+        run("1717200000").status.code(),
+        Some(1),
+        "2024-06-01T00:00:00Z is not before the cutoff"
+    );
+    let plain = with_claims("synthetic-passing.json", &[ISSUER, AUD, MAIN], &["--json"]);
+    assert!(json_of(&plain)["context"].get("aws:CurrentTime").is_none());
+}

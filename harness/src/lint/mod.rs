@@ -23,6 +23,8 @@ mod principal_rules;
 mod render;
 mod source;
 mod sub_pattern;
+#[cfg(test)]
+mod tests;
 
 use mock_sts::WireError;
 use mock_sts::policy::{self, PolicyDocument, PolicyError, PolicyKind};
