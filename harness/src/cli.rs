@@ -3,7 +3,9 @@
 
 mod args;
 pub mod exit_codes;
+mod explain_command;
 mod inspect;
+mod lint_command;
 mod repro_command;
 mod run_command;
 
@@ -43,6 +45,14 @@ enum Command {
     Repro(repro_command::ReproArgs),
     /// Print the JSON Schema of a scenario file (`scenarios/schema.json`).
     Schema,
+    /// Evaluate a trust policy offline against the request AWS would build from a token or
+    /// claims (decoded, never verified): the decision, the trace, and the change that would let
+    /// the request in (docs/explain.md). Exit code 0: allowed; 1: denied; 2: usage or input error.
+    Explain(explain_command::ExplainArgs),
+    /// Find the pitfalls of a GitLab -> AWS OIDC trust policy file, each with a stable id,
+    /// severity, location and one-line fix (docs/lint.md). Exit code 0: no error-severity
+    /// finding; 1: at least one; 2: usage error or unreadable file.
+    Lint(lint_command::LintArgs),
     /// List the built-in clients and the version of the tool each one finds.
     Clients,
     /// Start mock-gitlab and mock-sts for a shell: set up one scenario's account and token,
@@ -96,6 +106,8 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
         Command::Show(args) => Ok(inspect::show(&args)),
         Command::Repro(args) => repro_command::repro(args).await,
         Command::Schema => Ok(inspect::schema()),
+        Command::Explain(args) => explain_command::run(&args),
+        Command::Lint(args) => lint_command::run(&args),
         Command::Clients => {
             let tools = crate::clients::Tools::from_env();
             for (name, found) in crate::clients::builtin_clients(&tools).await {

@@ -10,3 +10,13 @@ pub const NOT_FOUND: i32 = 1;
 pub const SCENARIO_FAILED: i32 = 100;
 /// A scenario or the environment could not be set up, or nothing was selected to run.
 pub const SETUP_FAILED: i32 = 101;
+
+// `fedlab explain` and `fedlab lint` answer a question about one policy, so they use the usual
+// 0/1/2 of a checker (like `grep` or `diff`): yes, no, or the question itself was wrong.
+
+/// `fedlab explain`: the trust policy denies the request.
+pub const DENIED: i32 = 1;
+/// `fedlab lint`: at least one finding of severity error.
+pub const LINT_ERRORS: i32 = 1;
+/// `fedlab explain` / `fedlab lint`: bad arguments or unreadable input (a file, a token, claims).
+pub const USAGE: i32 = 2;
