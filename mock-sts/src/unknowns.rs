@@ -143,3 +143,9 @@ pub const THUMBPRINT_MODE_VERIFIES_CHAIN: bool = true;
 /// "should not contain a port number", without saying IAM refuses one; a local issuer always has
 /// one, so fedlab accepts it. `false` refuses such URLs with `InvalidInput`.
 pub const ALLOW_PROVIDER_URL_PORT: bool = true;
+
+/// Whether whitespace counts toward IAM's policy-size quotas (ACLSizePerRole, 2048 characters for
+/// a trust policy; 10,240 for a role's inline policies together). The IAM quotas page says IAM
+/// does not count whitespace when it sizes policies; that trust policies are sized the same way is
+/// inferred, not shown. The lenient reading (not counting) follows the documentation.
+pub const POLICY_SIZE_COUNTS_WHITESPACE: bool = false;
