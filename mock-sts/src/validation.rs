@@ -51,9 +51,9 @@ impl Pattern {
             Self::Marker => {
                 !value.is_empty() && value.chars().all(|c| matches!(c, '\u{20}'..='\u{FF}'))
             }
-            Self::RoleDescription => value.chars().all(|c| {
-                matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{A1}'..='\u{FF}')
-            }),
+            Self::RoleDescription => value.chars().all(
+                |c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{A1}'..='\u{FF}'),
+            ),
             Self::TagKey => !value.is_empty() && value.chars().all(tag_char),
             Self::TagValue => value.chars().all(tag_char),
         }
@@ -68,9 +68,11 @@ pub(crate) fn tag_char(c: char) -> bool {
 
 /// Unicode's separators (`\p{Z}`): the space characters and the line and paragraph separators.
 fn is_separator(c: char) -> bool {
-    matches!(c,
-        ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{2028}' | '\u{2029}'
-        | '\u{202F}' | '\u{205F}' | '\u{3000}')
+    matches!(
+        c,
+        ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
 }
 
 fn arn_char(c: char) -> bool {

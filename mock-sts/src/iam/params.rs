@@ -247,10 +247,7 @@ mod tests {
 
     #[test]
     fn max_items_outside_the_model_range_is_a_validation_error() {
-        assert!(matches!(
-            paging("MaxItems=0"),
-            Err(AwsError::Validation(_))
-        ));
+        assert!(matches!(paging("MaxItems=0"), Err(AwsError::Validation(_))));
         assert!(matches!(
             paging("MaxItems=1001"),
             Err(AwsError::Validation(_))

@@ -18,8 +18,12 @@ const ROLE_POLICY_LIMIT: usize = 10_240;
 /// Adds or replaces one inline policy.
 pub(crate) fn put_role_policy(store: &mut IamStore, params: &Params) -> Result<(), AwsError> {
     let mut checker = Checker::new();
-    let role_name = checker.string(params, params::ROLE_NAME).unwrap_or_default();
-    let name = checker.string(params, params::POLICY_NAME).unwrap_or_default();
+    let role_name = checker
+        .string(params, params::ROLE_NAME)
+        .unwrap_or_default();
+    let name = checker
+        .string(params, params::POLICY_NAME)
+        .unwrap_or_default();
     let text = checker
         .string(params, params::POLICY_DOCUMENT)
         .unwrap_or_default();
@@ -85,7 +89,9 @@ pub(crate) fn list_role_policies(
     params: &Params,
 ) -> Result<Page<String>, AwsError> {
     let mut checker = Checker::new();
-    let role_name = checker.string(params, params::ROLE_NAME).unwrap_or_default();
+    let role_name = checker
+        .string(params, params::ROLE_NAME)
+        .unwrap_or_default();
     let paging = Paging::read(&mut checker, params)?;
     checker.finish()?;
     let role = find(store, role_name)?;
@@ -98,8 +104,12 @@ pub(crate) fn list_role_policies(
 
 fn names(params: &Params) -> Result<(&str, &str), AwsError> {
     let mut checker = Checker::new();
-    let role_name = checker.string(params, params::ROLE_NAME).unwrap_or_default();
-    let name = checker.string(params, params::POLICY_NAME).unwrap_or_default();
+    let role_name = checker
+        .string(params, params::ROLE_NAME)
+        .unwrap_or_default();
+    let name = checker
+        .string(params, params::POLICY_NAME)
+        .unwrap_or_default();
     checker.finish()?;
     Ok((role_name, name))
 }

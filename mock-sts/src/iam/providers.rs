@@ -245,11 +245,8 @@ pub(crate) fn tag(store: &mut IamStore, params: &Params) -> Result<(), AwsError>
         params,
         |checker| read_required_tags(checker, params),
         |provider, added| {
-            provider.tags = tags::merge(
-                &provider.tags,
-                added,
-                Quota::TagsPerOpenIdConnectProvider,
-            )?;
+            provider.tags =
+                tags::merge(&provider.tags, added, Quota::TagsPerOpenIdConnectProvider)?;
             Ok(())
         },
     )

@@ -114,7 +114,14 @@ pub(crate) fn role_policy_xml(role: &str, name: &str, text: &str, request_id: &s
 
 /// The model's member order: the list, `IsTruncated`, then `Marker` when there is more.
 fn write_paging<T>(x: &mut XmlWriter, page: &Page<T>) {
-    x.leaf("IsTruncated", if page.marker.is_some() { "true" } else { "false" });
+    x.leaf(
+        "IsTruncated",
+        if page.marker.is_some() {
+            "true"
+        } else {
+            "false"
+        },
+    );
     if let Some(marker) = &page.marker {
         x.leaf("Marker", marker);
     }

@@ -31,7 +31,10 @@ pub(crate) fn create_role(
 ) -> Result<Arc<Role>, AwsError> {
     let max_session_duration = validation::integer(params, "MaxSessionDuration")?;
     let mut checker = Checker::new();
-    let path = checker.string(params, params::PATH).unwrap_or("/").to_owned();
+    let path = checker
+        .string(params, params::PATH)
+        .unwrap_or("/")
+        .to_owned();
     let name = checker
         .string(params, params::ROLE_NAME)
         .unwrap_or_default()
@@ -108,7 +111,9 @@ pub(crate) fn update_assume_role_policy(
     params: &Params,
 ) -> Result<(), AwsError> {
     let mut checker = Checker::new();
-    let name = checker.string(params, params::ROLE_NAME).unwrap_or_default();
+    let name = checker
+        .string(params, params::ROLE_NAME)
+        .unwrap_or_default();
     let document = checker
         .string(params, params::POLICY_DOCUMENT)
         .unwrap_or_default();
@@ -127,7 +132,9 @@ pub(crate) fn update_assume_role_policy(
 pub(crate) fn update_role(store: &mut IamStore, params: &Params) -> Result<(), AwsError> {
     let max_session_duration = validation::integer(params, "MaxSessionDuration")?;
     let mut checker = Checker::new();
-    let name = checker.string(params, params::ROLE_NAME).unwrap_or_default();
+    let name = checker
+        .string(params, params::ROLE_NAME)
+        .unwrap_or_default();
     let description = checker.string(params, params::DESCRIPTION);
     if let Some(duration) = max_session_duration {
         checker.range("maxSessionDuration", duration, MIN_SESSION, MAX_SESSION);
@@ -161,7 +168,9 @@ pub(crate) fn list_roles(store: &IamStore, params: &Params) -> Result<Page<Arc<R
 
 pub(crate) fn tag_role(store: &mut IamStore, params: &Params) -> Result<(), AwsError> {
     let mut checker = Checker::new();
-    let name = checker.string(params, params::ROLE_NAME).unwrap_or_default();
+    let name = checker
+        .string(params, params::ROLE_NAME)
+        .unwrap_or_default();
     let added = read_required_tags(&mut checker, params);
     checker.finish()?;
     let role = find(store, name)?;
@@ -173,7 +182,9 @@ pub(crate) fn tag_role(store: &mut IamStore, params: &Params) -> Result<(), AwsE
 
 pub(crate) fn untag_role(store: &mut IamStore, params: &Params) -> Result<(), AwsError> {
     let mut checker = Checker::new();
-    let name = checker.string(params, params::ROLE_NAME).unwrap_or_default();
+    let name = checker
+        .string(params, params::ROLE_NAME)
+        .unwrap_or_default();
     let keys = tags::read_keys(&mut checker, params);
     checker.finish()?;
     let role = find(store, name)?;
@@ -185,7 +196,9 @@ pub(crate) fn untag_role(store: &mut IamStore, params: &Params) -> Result<(), Aw
 
 pub(crate) fn list_role_tags(store: &IamStore, params: &Params) -> Result<Page<Tag>, AwsError> {
     let mut checker = Checker::new();
-    let name = checker.string(params, params::ROLE_NAME).unwrap_or_default();
+    let name = checker
+        .string(params, params::ROLE_NAME)
+        .unwrap_or_default();
     let paging = Paging::read(&mut checker, params)?;
     checker.finish()?;
     let role = find(store, name)?;

@@ -32,7 +32,10 @@ pub(crate) struct InlinePolicy {
     /// The document exactly as the caller sent it.
     pub(crate) text: String,
     /// Parsed as an identity policy; kept for the permission checks a later version will make.
-    #[allow(dead_code, reason = "stored now, evaluated once roles' permissions are modelled")]
+    #[allow(
+        dead_code,
+        reason = "stored now, evaluated once roles' permissions are modelled"
+    )]
     pub(crate) document: PolicyDocument,
 }
 

@@ -10,6 +10,8 @@
 )]
 
 mod iam;
+mod iam_providers;
+mod iam_roles;
 mod protocol;
 mod request_log;
 mod signed;

@@ -30,9 +30,8 @@ fn a_provider_url_with_a_port_is_registered_when_ports_are_allowed() {
 #[test]
 fn create_open_id_connect_provider_reads_the_port_choice_from_unknowns() {
     let store = IamStore::default();
-    let params = Params::parse(
-        "Url=https%3A%2F%2Flocalhost%3A8443&ClientIDList.member.1=sts.amazonaws.com",
-    );
+    let params =
+        Params::parse("Url=https%3A%2F%2Flocalhost%3A8443&ClientIDList.member.1=sts.amazonaws.com");
     let created = validate_open_id_connect_provider(&store, "123456789012", &params);
     assert_eq!(created.is_ok(), unknowns::ALLOW_PROVIDER_URL_PORT);
 }
@@ -48,4 +47,3 @@ fn provider_urls_must_be_https_without_a_query() {
         Err(AwsError::InvalidInput(InvalidInput::ProviderUrlHasQuery))
     );
 }
-
