@@ -3,6 +3,7 @@
 //! change the store the way IAM does, with the member shapes in `params`; `render` writes IAM's
 //! XML answers; `seed` loads and dumps a whole account.
 
+mod dump;
 mod params;
 mod policies;
 mod providers;
@@ -11,11 +12,12 @@ mod roles;
 mod store;
 mod tags;
 
+pub(crate) use dump::dump;
 pub(crate) use policies::{
     delete_role_policy, get_role_policy, list_role_policies, put_role_policy,
 };
 pub(crate) use providers::{
-    add_client_id, delete_open_id_connect_provider, get_open_id_connect_provider,
+    NewProvider, add_client_id, delete_open_id_connect_provider, get_open_id_connect_provider,
     insert_open_id_connect_provider, list_tags as list_provider_tags, remove_client_id,
     tag as tag_provider, untag as untag_provider, update_thumbprint,
     validate_open_id_connect_provider,

@@ -14,6 +14,7 @@ mod iam_providers;
 mod iam_roles;
 mod protocol;
 mod request_log;
+mod seed;
 mod signed;
 mod support;
 mod web_identity;
