@@ -90,8 +90,8 @@ pub(crate) enum SessionTagProblem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SourceIdentityProblem {
     NotAString,
+    /// Not 2–64 characters of `[\w+=,.@-]` (which also keeps out the reserved `aws:` prefix).
     Invalid,
-    ReservedPrefix,
 }
 
 /// Every error mock-sts can answer with. It is an AWS answer, rendered by the methods below, not a

@@ -57,7 +57,10 @@ pub use errors::Confidence;
 pub use request_log::LogEntry;
 pub use running::{Ready, RunningSts, spawn};
 pub use seed::{PolicyText, Seed, SeedFormatError, SeedPolicy, SeedProvider, SeedRole, SeedTag};
-pub use trust_request::{ASSUME_ROLE_WITH_WEB_IDENTITY, TrustRequest};
+pub use trust_request::{
+    ASSUME_ROLE_WITH_WEB_IDENTITY, ActionEvaluation, SET_SOURCE_IDENTITY, SessionTags, TAG_SESSION,
+    TrustEvaluation, TrustRequest,
+};
 
 use crate::state::Sts;
 

@@ -69,8 +69,5 @@ pub(super) fn source_identity_message(problem: SourceIdentityProblem) -> &'stati
         SourceIdentityProblem::Invalid => {
             r"Source identity must be 2 to 64 characters of [\w+=,.@-]"
         }
-        SourceIdentityProblem::ReservedPrefix => {
-            "Source identity must not begin with the reserved prefix aws:"
-        }
     }
 }

@@ -15,6 +15,7 @@ mod iam_roles;
 mod protocol;
 mod request_log;
 mod seed;
+mod session_tags;
 mod signed;
 mod support;
 mod web_identity;
