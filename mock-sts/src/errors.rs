@@ -16,13 +16,16 @@ use crate::validation::{MalformedInteger, Violation, Violations};
 mod tests;
 mod validation_text;
 
-mod wording;
+mod reasons;
 
-use validation_text::validation_message;
-use wording::{
+pub(crate) use reasons::{
+    InvalidInput, MalformedPolicy, Quota, SessionTagProblem, SourceIdentityProblem,
+};
+use reasons::{
     invalid_input_message, malformed_policy_message, quota_name, session_tag_message,
     source_identity_message,
 };
+use validation_text::validation_message;
 
 /// How sure fedlab is that AWS answers with exactly these bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -40,59 +43,6 @@ pub enum Confidence {
 
 /// Protocol-level errors (an unknown action) answer in this namespace instead of the service's.
 const AWS_FAULT_NAMESPACE: &str = "http://webservices.amazon.com/AWSFault/2005-15-09";
-
-/// Why a trust policy document was refused at IAM write time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MalformedPolicy {
-    InvalidJson,
-    Syntax,
-    LegacyParsing,
-    ProhibitedResource,
-    TrustAction,
-    FederatedPrincipal,
-}
-
-/// IAM `InvalidInput` reasons.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum InvalidInput {
-    ProviderUrlNotHttps,
-    ProviderUrlHasQuery,
-    ProviderUrlHasPort,
-    TooManyThumbprints,
-    /// Two tags of one request whose keys differ at most in letter case.
-    DuplicateTagKeys,
-    /// A `Marker` this account never handed out.
-    InvalidMarker,
-}
-
-/// Which IAM quota a request would exceed (`LimitExceeded`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Quota {
-    TagsPerRole,
-    TagsPerOpenIdConnectProvider,
-    ClientIdsPerOpenIdConnectProvider,
-}
-
-/// Why the session tags of a web identity token were refused (`https://aws.amazon.com/tags`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SessionTagProblem {
-    /// Not an object of `principal_tags` (key → one-string list) and `transitive_tag_keys`.
-    Malformed,
-    TooMany,
-    KeyInvalid,
-    ValueInvalid,
-    DuplicateKeys,
-    TransitiveKeyNotTagged,
-}
-
-/// Why the source identity of a web identity token was refused
-/// (`https://aws.amazon.com/source_identity`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SourceIdentityProblem {
-    NotAString,
-    /// Not 2–64 characters of `[\w+=,.@-]` (which also keeps out the reserved `aws:` prefix).
-    Invalid,
-}
 
 /// Every error mock-sts can answer with. It is an AWS answer, rendered by the methods below, not a
 /// Rust failure that propagates, so it has no `Display` of its own.

@@ -1,7 +1,58 @@
-//! The fixed wordings of the error table: one message per reason, for the variants that carry a
-//! reason rather than a value. Part of the table in `errors.rs`, kept apart only for its size.
+//! The reasons some errors carry instead of a value, and the fixed wording of each: part of the
+//! error table in `errors.rs`, kept apart only for its size.
 
-use super::{InvalidInput, MalformedPolicy, Quota, SessionTagProblem, SourceIdentityProblem};
+/// Why a trust policy document was refused at IAM write time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MalformedPolicy {
+    InvalidJson,
+    Syntax,
+    LegacyParsing,
+    ProhibitedResource,
+    TrustAction,
+    FederatedPrincipal,
+}
+
+/// IAM `InvalidInput` reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum InvalidInput {
+    ProviderUrlNotHttps,
+    ProviderUrlHasQuery,
+    ProviderUrlHasPort,
+    TooManyThumbprints,
+    /// Two tags of one request whose keys differ at most in letter case.
+    DuplicateTagKeys,
+    /// A `Marker` this account never handed out.
+    InvalidMarker,
+}
+
+/// Which IAM quota a request would exceed (`LimitExceeded`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quota {
+    TagsPerRole,
+    TagsPerOpenIdConnectProvider,
+    ClientIdsPerOpenIdConnectProvider,
+}
+
+/// Why the session tags of a web identity token were refused (`https://aws.amazon.com/tags`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SessionTagProblem {
+    /// Not an object of `principal_tags` (key → one-string list) and `transitive_tag_keys`.
+    Malformed,
+    TooMany,
+    KeyInvalid,
+    ValueInvalid,
+    DuplicateKeys,
+    TransitiveKeyNotTagged,
+}
+
+/// Why the source identity of a web identity token was refused
+/// (`https://aws.amazon.com/source_identity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SourceIdentityProblem {
+    NotAString,
+    /// Not 2–64 characters of `[\w+=,.@-]` (which also keeps out the reserved `aws:` prefix).
+    Invalid,
+}
 
 pub(super) fn malformed_policy_message(kind: MalformedPolicy) -> &'static str {
     match kind {
