@@ -1,19 +1,21 @@
-//! fedlab's own routes under `/-/mock/`, apart from the emulated AWS API: the request log and a
-//! health check. They are not AWS endpoints and are not logged.
+//! fedlab's own routes under `/-/mock/`, apart from the emulated AWS API: the request log, the
+//! IAM state (in the shape of a seed file) and a health check. They are not AWS endpoints and are not logged.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::routing::get;
 
+use crate::iam;
 use crate::request_log::LogEntry;
 use crate::state::Sts;
 
 pub(crate) fn routes() -> Router<Arc<Sts>> {
     Router::new()
         .route("/-/mock/requests", get(requests).delete(clear_requests))
+        .route("/-/mock/state", get(state))
         .route("/-/mock/health", get(health))
 }
 
@@ -35,6 +37,13 @@ async fn requests(
 async fn clear_requests(State(sts): State<Arc<Sts>>) -> StatusCode {
     sts.log.clear();
     StatusCode::NO_CONTENT
+}
+
+/// `GET /-/mock/state`: every provider and role as seed JSON, in a fixed order, so the answer
+/// can seed another mock-sts (`mock-sts --seed`) that then answers the same text.
+async fn state(State(sts): State<Arc<Sts>>) -> ([(header::HeaderName, &'static str); 1], String) {
+    let seed = iam::dump(&sts.iam());
+    ([(header::CONTENT_TYPE, "application/json")], seed.to_json())
 }
 
 async fn health() -> &'static str {

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
+use crate::seed::Seed;
 
 /// The account every fedlab environment lives in unless told otherwise.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
@@ -29,6 +30,8 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// How many request-log entries to keep.
     pub request_log_capacity: usize,
+    /// Providers and roles to start with, created through IAM's own validation.
+    pub seed: Option<Seed>,
 }
 
 impl Config {
@@ -43,6 +46,7 @@ impl Config {
             trust_ca_pems: Vec::new(),
             clock: Arc::new(SystemClock),
             request_log_capacity: 10_000,
+            seed: None,
         }
     }
 }
@@ -59,6 +63,7 @@ impl fmt::Debug for Config {
             .field("trust_ca_pems", &self.trust_ca_pems.len())
             .field("clock", &self.clock)
             .field("request_log_capacity", &self.request_log_capacity)
+            .field("seed", &self.seed)
             .finish()
     }
 }

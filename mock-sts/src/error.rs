@@ -29,6 +29,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A seed entry IAM refuses (the message is IAM's code and message), or a provider without
+    /// thumbprints seeded where nothing can connect to it.
+    #[error("failed to seed {entry}: {message}")]
+    Seed { entry: String, message: String },
     #[error("failed to read the bound address")]
     LocalAddr(#[source] std::io::Error),
 }

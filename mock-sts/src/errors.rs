@@ -10,12 +10,22 @@
 use axum::http::StatusCode;
 
 use crate::ids::RandomUnavailable;
-use crate::validation::{
-    Constraint, MalformedInteger, Pattern, Violation, ViolationValue, Violations,
-};
+use crate::validation::{MalformedInteger, Violation, Violations};
 
 #[cfg(test)]
 mod tests;
+mod validation_text;
+
+mod reasons;
+
+pub(crate) use reasons::{
+    InvalidInput, MalformedPolicy, Quota, SessionTagProblem, SourceIdentityProblem,
+};
+use reasons::{
+    invalid_input_message, malformed_policy_message, quota_name, session_tag_message,
+    source_identity_message,
+};
+use validation_text::validation_message;
 
 /// How sure fedlab is that AWS answers with exactly these bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -33,26 +43,6 @@ pub enum Confidence {
 
 /// Protocol-level errors (an unknown action) answer in this namespace instead of the service's.
 const AWS_FAULT_NAMESPACE: &str = "http://webservices.amazon.com/AWSFault/2005-15-09";
-
-/// Why a trust policy document was refused at IAM write time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MalformedPolicy {
-    InvalidJson,
-    Syntax,
-    LegacyParsing,
-    ProhibitedResource,
-    TrustAction,
-    FederatedPrincipal,
-}
-
-/// IAM `InvalidInput` reasons.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum InvalidInput {
-    ProviderUrlNotHttps,
-    ProviderUrlHasQuery,
-    ProviderUrlHasPort,
-    TooManyThumbprints,
-}
 
 /// Every error mock-sts can answer with. It is an AWS answer, rendered by the methods below, not a
 /// Rust failure that propagates, so it has no `Display` of its own.
@@ -84,6 +74,8 @@ pub(crate) enum AwsError {
     InvalidTimestamp,
     TokenExpired { now: i64, exp: i64 },
     WebIdentityAccessDenied,
+    InvalidSessionTags(SessionTagProblem),
+    InvalidSourceIdentity(SourceIdentityProblem),
 
     // --- signed calls ------------------------------------------------------------------------
     MissingAuthenticationToken,
@@ -102,8 +94,13 @@ pub(crate) enum AwsError {
     RoleAlreadyExists { name: String },
     NoSuchRole { name: String },
     NoSuchProvider { arn: String },
+    NoSuchRolePolicy { name: String },
     InvalidInput(InvalidInput),
     TrustPolicyTooLarge { limit: usize },
+    QuotaExceeded { quota: Quota, limit: usize },
+    RolePolicySizeExceeded { role: String, limit: usize },
+    /// DeleteRole while the role still has permission policies.
+    DeleteConflictPolicies,
     /// CreateOpenIDConnectProvider without thumbprints could not reach the provider to compute one.
     OpenIdIdpCommunicationError,
 }
@@ -144,7 +141,9 @@ impl AwsError {
             | Self::NotAJwt
             | Self::InvalidSignature
             | Self::TokenNotYetValid
-            | Self::InvalidTimestamp => "InvalidIdentityToken",
+            | Self::InvalidTimestamp
+            | Self::InvalidSessionTags(_)
+            | Self::InvalidSourceIdentity(_) => "InvalidIdentityToken",
             Self::TokenExpired { .. } => "ExpiredTokenException",
             Self::WebIdentityAccessDenied | Self::IamAccessDenied { .. } => "AccessDenied",
             Self::MissingAuthenticationToken => "MissingAuthenticationToken",
@@ -158,9 +157,14 @@ impl AwsError {
             Self::ProviderAlreadyExists { .. } | Self::RoleAlreadyExists { .. } => {
                 "EntityAlreadyExists"
             }
-            Self::NoSuchRole { .. } | Self::NoSuchProvider { .. } => "NoSuchEntity",
+            Self::NoSuchRole { .. }
+            | Self::NoSuchProvider { .. }
+            | Self::NoSuchRolePolicy { .. } => "NoSuchEntity",
             Self::InvalidInput(_) => "InvalidInput",
-            Self::TrustPolicyTooLarge { .. } => "LimitExceeded",
+            Self::TrustPolicyTooLarge { .. }
+            | Self::QuotaExceeded { .. }
+            | Self::RolePolicySizeExceeded { .. } => "LimitExceeded",
+            Self::DeleteConflictPolicies => "DeleteConflict",
             Self::OpenIdIdpCommunicationError => "OpenIdIdpCommunicationError",
         }
     }
@@ -177,10 +181,15 @@ impl AwsError {
             | Self::SignatureNotYetCurrent { .. }
             | Self::WrongService { .. }
             | Self::ExpiredSessionToken => StatusCode::FORBIDDEN,
-            Self::NoSuchRole { .. } | Self::NoSuchProvider { .. } => StatusCode::NOT_FOUND,
+            Self::NoSuchRole { .. }
+            | Self::NoSuchProvider { .. }
+            | Self::NoSuchRolePolicy { .. } => StatusCode::NOT_FOUND,
             Self::ProviderAlreadyExists { .. }
             | Self::RoleAlreadyExists { .. }
-            | Self::TrustPolicyTooLarge { .. } => StatusCode::CONFLICT,
+            | Self::TrustPolicyTooLarge { .. }
+            | Self::QuotaExceeded { .. }
+            | Self::RolePolicySizeExceeded { .. }
+            | Self::DeleteConflictPolicies => StatusCode::CONFLICT,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -237,6 +246,8 @@ impl AwsError {
             Self::WebIdentityAccessDenied => {
                 "Not authorized to perform sts:AssumeRoleWithWebIdentity".to_owned()
             }
+            Self::InvalidSessionTags(problem) => session_tag_message(*problem).to_owned(),
+            Self::InvalidSourceIdentity(problem) => source_identity_message(*problem).to_owned(),
             Self::IamAccessDenied { caller_arn, action } => format!(
                 "User: {caller_arn} is not authorized to perform: iam:{action} because no identity-based policy allows the iam:{action} action"
             ),
@@ -262,6 +273,18 @@ impl AwsError {
             Self::RoleAlreadyExists { name } => format!("Role with name {name} already exists."),
             Self::NoSuchRole { name } => format!("The role with name {name} cannot be found."),
             Self::NoSuchProvider { arn } => format!("OpenIDConnect provider not found for arn {arn}"),
+            Self::NoSuchRolePolicy { name } => {
+                format!("The role policy with name {name} cannot be found.")
+            }
+            Self::QuotaExceeded { quota, limit } => {
+                format!("Cannot exceed quota for {}: {limit}", quota_name(*quota))
+            }
+            Self::RolePolicySizeExceeded { role, limit } => {
+                format!("Maximum policy size of {limit} bytes exceeded for role {role}")
+            }
+            Self::DeleteConflictPolicies => {
+                "Cannot delete entity, must delete policies first.".to_owned()
+            }
             Self::InvalidInput(reason) => invalid_input_message(reason).to_owned(),
             Self::TrustPolicyTooLarge { limit } => {
                 format!("Cannot exceed quota for ACLSizePerRole: {limit}")
@@ -292,13 +315,17 @@ impl AwsError {
             | Self::ExpiredSessionToken
             | Self::ProviderAlreadyExists { .. }
             | Self::TrustPolicyTooLarge { .. }
-            | Self::MalformedPolicyDocument(_) => Confidence::Attested,
+            | Self::MalformedPolicyDocument(_)
+            | Self::DeleteConflictPolicies
+            | Self::RolePolicySizeExceeded { .. }
+            | Self::InvalidInput(InvalidInput::DuplicateTagKeys) => Confidence::Attested,
             Self::InternalFailure | Self::OpenIdIdpCommunicationError => Confidence::Model,
             Self::MissingClaim { .. }
             | Self::MissingAuthenticationToken
             | Self::SignatureNotYetCurrent { .. }
             | Self::RoleAlreadyExists { .. }
-            | Self::NoSuchRole { .. } => Confidence::Inferred,
+            | Self::NoSuchRole { .. }
+            | Self::NoSuchRolePolicy { .. } => Confidence::Inferred,
             Self::InvalidRoleArn { .. }
             | Self::InvalidSignature
             | Self::TokenNotYetValid
@@ -306,87 +333,10 @@ impl AwsError {
             | Self::WrongService { .. }
             | Self::IamAccessDenied { .. }
             | Self::NoSuchProvider { .. }
-            | Self::InvalidInput(_) => Confidence::Chosen,
+            | Self::InvalidInput(_)
+            | Self::QuotaExceeded { .. }
+            | Self::InvalidSessionTags(_)
+            | Self::InvalidSourceIdentity(_) => Confidence::Chosen,
         }
-    }
-}
-
-fn malformed_policy_message(kind: MalformedPolicy) -> &'static str {
-    match kind {
-        MalformedPolicy::InvalidJson => "This policy contains invalid Json",
-        MalformedPolicy::Syntax => "Syntax errors in policy.",
-        MalformedPolicy::LegacyParsing => "The policy failed legacy parsing",
-        MalformedPolicy::ProhibitedResource => "Has prohibited field Resource",
-        MalformedPolicy::TrustAction => {
-            "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity"
-        }
-        MalformedPolicy::FederatedPrincipal => {
-            "Federated principals must be valid domain names or SAML metadata ARNs"
-        }
-    }
-}
-
-fn invalid_input_message(reason: &InvalidInput) -> &'static str {
-    match reason {
-        InvalidInput::ProviderUrlNotHttps => "The URL must begin with https://",
-        InvalidInput::ProviderUrlHasQuery => "The URL must not contain query parameters",
-        InvalidInput::ProviderUrlHasPort => "The URL must not contain a port number",
-        InvalidInput::TooManyThumbprints => "Thumbprint list must contain at most 5 entries",
-    }
-}
-
-/// `N validation error(s) detected: <violation>; <violation>`.
-fn validation_message(violations: &[Violation]) -> String {
-    let n = violations.len();
-    let head = if n == 1 {
-        "1 validation error detected: ".to_owned()
-    } else {
-        format!("{n} validation errors detected: ")
-    };
-    let body: Vec<String> = violations.iter().map(violation_text).collect();
-    head + &body.join("; ")
-}
-
-/// `Value '<v>' at '<member>' failed to satisfy constraint: <constraint>`; a null member says
-/// `Value null at`, a sensitive one `Value at`.
-fn violation_text(violation: &Violation) -> String {
-    let member = violation.member;
-    let value = match &violation.value {
-        ViolationValue::Null => format!("Value null at '{member}'"),
-        ViolationValue::Sensitive => format!("Value at '{member}'"),
-        ViolationValue::Shown(v) => format!("Value '{v}' at '{member}'"),
-    };
-    format!(
-        "{value} failed to satisfy constraint: {}",
-        constraint_text(violation.constraint)
-    )
-}
-
-fn constraint_text(constraint: Constraint) -> String {
-    match constraint {
-        Constraint::NotNull => "Member must not be null".to_owned(),
-        Constraint::Pattern(p) => format!(
-            "Member must satisfy regular expression pattern: {}",
-            pattern_text(p)
-        ),
-        Constraint::MinLength(n) => format!("Member must have length greater than or equal to {n}"),
-        Constraint::MaxLength(n) | Constraint::MaxItems(n) => {
-            format!("Member must have length less than or equal to {n}")
-        }
-        Constraint::MinValue(n) => format!("Member must have value greater than or equal to {n}"),
-        Constraint::MaxValue(n) => format!("Member must have value less than or equal to {n}"),
-    }
-}
-
-/// The model patterns, spelled as AWS prints them inside ValidationError messages.
-fn pattern_text(pattern: Pattern) -> &'static str {
-    match pattern {
-        Pattern::Arn => {
-            r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"
-        }
-        Pattern::RoleSessionName => r"[\w+=,.@-]*",
-        Pattern::SessionPolicy => r"[\u0009\u000A\u000D\u0020-\u00FF]+",
-        Pattern::RoleName => r"[\w+=,.@-]+",
-        Pattern::Path => r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)",
     }
 }

@@ -18,10 +18,25 @@ const ACTIONS: &[&str] = &[
     "GetOpenIDConnectProvider",
     "ListOpenIDConnectProviders",
     "DeleteOpenIDConnectProvider",
+    "AddClientIDToOpenIDConnectProvider",
+    "RemoveClientIDFromOpenIDConnectProvider",
+    "UpdateOpenIDConnectProviderThumbprint",
+    "TagOpenIDConnectProvider",
+    "UntagOpenIDConnectProvider",
+    "ListOpenIDConnectProviderTags",
     "CreateRole",
     "GetRole",
     "DeleteRole",
+    "UpdateRole",
     "UpdateAssumeRolePolicy",
+    "ListRoles",
+    "TagRole",
+    "UntagRole",
+    "ListRoleTags",
+    "PutRolePolicy",
+    "GetRolePolicy",
+    "DeleteRolePolicy",
+    "ListRolePolicies",
 ];
 
 pub(crate) fn is_action(action: &str) -> bool {
@@ -83,28 +98,97 @@ async fn create_provider(
 }
 
 fn run(sts: &Sts, action: &str, params: &Params, request_id: &str) -> Result<String, AwsError> {
-    let account = sts.config.account_id.as_str();
-    let now = sts.config.clock.now();
+    if action.contains("OpenIDConnectProvider") {
+        provider_action(sts, action, params, request_id)
+    } else {
+        role_action(sts, action, params, request_id)
+    }
+}
+
+/// Answers an action that returns nothing but its request ID.
+fn empty(action: &str, request_id: &str, result: Result<(), AwsError>) -> Result<String, AwsError> {
+    result.map(|()| xml::empty(action, Service::Iam, request_id))
+}
+
+fn provider_action(
+    sts: &Sts,
+    action: &str,
+    params: &Params,
+    request_id: &str,
+) -> Result<String, AwsError> {
     match action {
         "GetOpenIDConnectProvider" => iam::get_open_id_connect_provider(&sts.iam(), params)
             .map(|p| iam::provider_xml(&p, request_id)),
         "ListOpenIDConnectProviders" => Ok(iam::providers_xml(sts.iam().providers(), request_id)),
-        "DeleteOpenIDConnectProvider" => {
-            iam::delete_open_id_connect_provider(&mut sts.iam_mut(), params)
-                .map(|()| xml::empty(action, Service::Iam, request_id))
+        "ListOpenIDConnectProviderTags" => iam::list_provider_tags(&sts.iam(), params)
+            .map(|page| iam::tags_xml(action, &page, request_id)),
+        _ => {
+            let mut store = sts.iam_mut();
+            let result = match action {
+                "DeleteOpenIDConnectProvider" => {
+                    iam::delete_open_id_connect_provider(&mut store, params)
+                }
+                "AddClientIDToOpenIDConnectProvider" => iam::add_client_id(&mut store, params),
+                "RemoveClientIDFromOpenIDConnectProvider" => {
+                    iam::remove_client_id(&mut store, params)
+                }
+                "UpdateOpenIDConnectProviderThumbprint" => {
+                    iam::update_thumbprint(&mut store, params)
+                }
+                "TagOpenIDConnectProvider" => iam::tag_provider(&mut store, params),
+                "UntagOpenIDConnectProvider" => iam::untag_provider(&mut store, params),
+                _ => return Err(unknown(action)),
+            };
+            empty(action, request_id, result)
         }
+    }
+}
+
+fn role_action(
+    sts: &Sts,
+    action: &str,
+    params: &Params,
+    request_id: &str,
+) -> Result<String, AwsError> {
+    let account = sts.config.account_id.as_str();
+    let now = sts.config.clock.now();
+    match action {
         "CreateRole" => iam::create_role(&mut sts.iam_mut(), account, params, now)
             .map(|r| iam::role_xml(action, &r, request_id)),
         "GetRole" => {
             iam::get_role(&sts.iam(), params).map(|r| iam::role_xml(action, &r, request_id))
         }
-        "DeleteRole" => iam::delete_role(&mut sts.iam_mut(), params)
-            .map(|()| xml::empty(action, Service::Iam, request_id)),
-        "UpdateAssumeRolePolicy" => iam::update_assume_role_policy(&mut sts.iam_mut(), params)
-            .map(|()| xml::empty(action, Service::Iam, request_id)),
-        _ => Err(AwsError::InvalidAction {
-            action: action.to_owned(),
-            version: Some(VERSION.to_owned()),
-        }),
+        "ListRoles" => {
+            iam::list_roles(&sts.iam(), params).map(|page| iam::roles_xml(&page, request_id))
+        }
+        "ListRoleTags" => iam::list_role_tags(&sts.iam(), params)
+            .map(|page| iam::tags_xml(action, &page, request_id)),
+        "ListRolePolicies" => iam::list_role_policies(&sts.iam(), params)
+            .map(|page| iam::role_policies_xml(&page, request_id)),
+        "GetRolePolicy" => iam::get_role_policy(&sts.iam(), params)
+            .map(|(role, name, text)| iam::role_policy_xml(&role, &name, &text, request_id)),
+        // UpdateRole's answer has an (empty) result element, unlike the other updates.
+        "UpdateRole" => iam::update_role(&mut sts.iam_mut(), params)
+            .map(|()| xml::empty_result(action, Service::Iam, request_id)),
+        _ => {
+            let mut store = sts.iam_mut();
+            let result = match action {
+                "DeleteRole" => iam::delete_role(&mut store, params),
+                "UpdateAssumeRolePolicy" => iam::update_assume_role_policy(&mut store, params),
+                "TagRole" => iam::tag_role(&mut store, params),
+                "UntagRole" => iam::untag_role(&mut store, params),
+                "PutRolePolicy" => iam::put_role_policy(&mut store, params),
+                "DeleteRolePolicy" => iam::delete_role_policy(&mut store, params),
+                _ => return Err(unknown(action)),
+            };
+            empty(action, request_id, result)
+        }
+    }
+}
+
+fn unknown(action: &str) -> AwsError {
+    AwsError::InvalidAction {
+        action: action.to_owned(),
+        version: Some(VERSION.to_owned()),
     }
 }

@@ -6,7 +6,9 @@
 //!
 //! Start one with [`spawn`] (or build its [`axum::Router`] with [`app`]), read what it answered
 //! with [`RunningSts::requests`], evaluate trust policies offline with [`policy`], and see which
-//! answers are fedlab's choices rather than AWS's in [`unknowns`].
+//! answers are fedlab's choices rather than AWS's in [`unknowns`]. Start it with providers and
+//! roles with [`Seed`] (`Config::seed`), and read them back with [`RunningSts::iam_state`] or
+//! `GET /-/mock/state`.
 
 mod admin;
 mod auth;
@@ -29,6 +31,8 @@ mod request_log;
 mod respond;
 mod routes;
 mod running;
+mod seed;
+mod seeding;
 mod server;
 mod service;
 mod sessions;
@@ -52,13 +56,22 @@ pub use error::Error;
 pub use errors::Confidence;
 pub use request_log::LogEntry;
 pub use running::{Ready, RunningSts, spawn};
-pub use trust_request::{ASSUME_ROLE_WITH_WEB_IDENTITY, TrustRequest};
+pub use seed::{PolicyText, Seed, SeedFormatError, SeedPolicy, SeedProvider, SeedRole, SeedTag};
+pub use trust_request::{
+    ASSUME_ROLE_WITH_WEB_IDENTITY, ActionEvaluation, SET_SOURCE_IDENTITY, SessionTags, TAG_SESSION,
+    TrustEvaluation, TrustRequest,
+};
 
 use crate::state::Sts;
 
-/// Builds the router. `config.listen` only matters to [`spawn`].
+/// Builds the router. `config.listen` only matters to [`spawn`]. A seeded provider without
+/// thumbprints needs [`spawn`], which can connect to it to compute one as IAM does.
 pub fn app(config: Config) -> Result<Router, Error> {
-    Ok(routes::router(Sts::build(config)?))
+    let sts = Sts::build(config)?;
+    if let Some(seed) = &sts.config.seed {
+        seeding::apply(&sts, seed)?;
+    }
+    Ok(routes::router(sts))
 }
 
 /// An AWS error answer as it goes on the wire: HTTP status, `<Code>` and `<Message>` (`None` when

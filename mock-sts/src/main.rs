@@ -29,6 +29,10 @@ struct Args {
     admin_access_key_id: String,
     #[arg(long, env = "MOCK_STS_ADMIN_SECRET_ACCESS_KEY", default_value = mock_sts::DEFAULT_ADMIN_SECRET_ACCESS_KEY, hide_default_value = true)]
     admin_secret_access_key: String,
+    /// YAML or JSON file of OIDC providers and roles to start with (the shape of a scenario's
+    /// `aws:` section, or of `GET /-/mock/state`).
+    #[arg(long, env = "MOCK_STS_SEED")]
+    seed: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -54,6 +58,13 @@ async fn main() -> anyhow::Result<()> {
         let pem = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read --trust-ca {}", path.display()))?;
         config.trust_ca_pems.push(pem);
+    }
+    if let Some(path) = &args.seed {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read --seed {}", path.display()))?;
+        let seed = mock_sts::Seed::from_yaml(&text)
+            .with_context(|| format!("failed to read --seed {}", path.display()))?;
+        config.seed = Some(seed);
     }
     // Registered before the ready line, so a signal sent right after it stops us cleanly.
     let mut terminate = signal(SignalKind::terminate())?;

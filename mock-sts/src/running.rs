@@ -11,7 +11,9 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::request_log::LogEntry;
 use crate::routes;
+use crate::seed::Seed;
 use crate::state::Sts;
+use crate::{iam, seeding};
 
 /// The one JSON line the `mock-sts` binary prints on stdout when it is ready.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,6 +59,12 @@ impl RunningSts {
         self.state.log.since(seq)
     }
 
+    /// The account's providers and roles in the shape of a [`Seed`], as `GET /-/mock/state`
+    /// answers them.
+    pub fn iam_state(&self) -> Seed {
+        iam::dump(&self.state.iam())
+    }
+
     /// The newest sequence number logged so far; `changed().await` wakes after each new entry.
     /// Several entries logged before the receiver looks are seen as one change, so read them
     /// with [`RunningSts::requests_since`] the last sequence number seen.
@@ -91,6 +99,10 @@ pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
         admin_access_key_id: config.admin_access_key_id.clone(),
     };
     let state = Sts::build(config)?;
+    if let Some(seed) = &state.config.seed {
+        let filled = seeding::fill_thumbprints(&state, seed).await?;
+        seeding::apply(&state, &filled)?;
+    }
     let router = routes::router(Arc::clone(&state));
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {

@@ -143,3 +143,22 @@ pub const THUMBPRINT_MODE_VERIFIES_CHAIN: bool = true;
 /// "should not contain a port number", without saying IAM refuses one; a local issuer always has
 /// one, so fedlab accepts it. `false` refuses such URLs with `InvalidInput`.
 pub const ALLOW_PROVIDER_URL_PORT: bool = true;
+
+/// Whether whitespace counts toward IAM's policy-size quotas (ACLSizePerRole, 2048 characters for
+/// a trust policy; 10,240 for a role's inline policies together). The IAM quotas page says IAM
+/// does not count whitespace when it sizes policies; that trust policies are sized the same way is
+/// inferred, not shown. The lenient reading (not counting) follows the documentation.
+pub const POLICY_SIZE_COUNTS_WHITESPACE: bool = false;
+
+/// Where `SourceIdentity` sits in a successful AssumeRoleWithWebIdentity answer. The recorded live
+/// answer has none; the API reference's hand-written sample puts it after `Credentials`. fedlab
+/// writes it right before `SubjectFromWebIdentityToken` (`false`: right after it). SDKs read
+/// elements by name, so only byte-for-byte comparisons see the difference.
+pub const SOURCE_IDENTITY_BEFORE_SUBJECT: bool = true;
+
+/// Whether a token whose session tags or source identity break the documented shape or limits
+/// (at most 50 tags, keys of 1–128 and values of at most 256 letters, digits, spaces and
+/// `_.:/=+-@`, each tag a list of one string, transitive keys among the tags, a source identity
+/// of 2–64 `[\w+=,.@-]`) is refused. AWS documents the limits but not its answer; fedlab refuses
+/// with `InvalidIdentityToken` and a chosen message, checked with the other claims.
+pub const REFUSE_MALFORMED_SESSION_CLAIMS: bool = true;

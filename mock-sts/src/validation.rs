@@ -4,6 +4,8 @@
 //! This module only decides which constraints a value breaks. How AWS words a violation lives in
 //! the error table (`errors.rs`), which turns the list into one `ValidationError`.
 
+use std::borrow::Cow;
+
 use crate::query::Params;
 
 /// The model's regular expressions, by name. AWS runs them in Java, where the supplementary-plane
@@ -13,8 +15,14 @@ pub(crate) enum Pattern {
     Arn,
     RoleSessionName,
     SessionPolicy,
+    /// `[\w+=,.@-]+`: role names, and inline policy names, which the model spells the same.
     RoleName,
     Path,
+    PathPrefix,
+    Marker,
+    RoleDescription,
+    TagKey,
+    TagValue,
 }
 
 impl Pattern {
@@ -37,8 +45,34 @@ impl Pattern {
                         && value.ends_with('/')
                         && value.chars().all(|c| matches!(c, '\u{21}'..='\u{7E}')))
             }
+            Self::PathPrefix => {
+                value.starts_with('/') && value.chars().all(|c| matches!(c, '\u{21}'..='\u{7F}'))
+            }
+            Self::Marker => {
+                !value.is_empty() && value.chars().all(|c| matches!(c, '\u{20}'..='\u{FF}'))
+            }
+            Self::RoleDescription => value.chars().all(
+                |c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{A1}'..='\u{FF}'),
+            ),
+            Self::TagKey => !value.is_empty() && value.chars().all(tag_char),
+            Self::TagValue => value.chars().all(tag_char),
         }
     }
+}
+
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators and numbers of any script, and six marks.
+/// Rust's alphabetic and numeric classes stand for `\p{L}` and `\p{N}`; `\p{Z}` is listed.
+pub(crate) fn tag_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_numeric() || is_separator(c) || "_.:/=+-@".contains(c)
+}
+
+/// Unicode's separators (`\p{Z}`): the space characters and the line and paragraph separators.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
 }
 
 fn arn_char(c: char) -> bool {
@@ -49,8 +83,9 @@ fn arn_char(c: char) -> bool {
 /// One broken model constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Violation {
-    /// lowerCamelCase member name, e.g. `roleSessionName`.
-    pub(crate) member: &'static str,
+    /// lowerCamelCase member name, e.g. `roleSessionName`, or a path into a list such as
+    /// `tags.1.member.key`.
+    pub(crate) member: Cow<'static, str>,
     pub(crate) value: ViolationValue,
     pub(crate) constraint: Constraint,
 }
@@ -111,9 +146,19 @@ impl Checker {
     }
 
     pub(crate) fn check_string(&mut self, rule: StringRule, value: Option<&str>) {
+        self.check_string_at(Cow::Borrowed(rule.member), rule, value);
+    }
+
+    /// Checks one string under another member name, e.g. an element of a list.
+    pub(crate) fn check_string_at(
+        &mut self,
+        member: Cow<'static, str>,
+        rule: StringRule,
+        value: Option<&str>,
+    ) {
         let Some(value) = value else {
             if rule.required {
-                self.push(rule.member, ViolationValue::Null, Constraint::NotNull);
+                self.push(member, ViolationValue::Null, Constraint::NotNull);
             }
             return;
         };
@@ -127,15 +172,15 @@ impl Checker {
         if let Some(pattern) = rule.pattern
             && !pattern.matches(value)
         {
-            self.push(rule.member, shown(), Constraint::Pattern(pattern));
+            self.push(member.clone(), shown(), Constraint::Pattern(pattern));
         }
         // The model counts Unicode code points, not bytes or UTF-16 units.
         let length = value.chars().count();
         if length < rule.min {
-            self.push(rule.member, shown(), Constraint::MinLength(rule.min));
+            self.push(member.clone(), shown(), Constraint::MinLength(rule.min));
         }
         if length > rule.max {
-            self.push(rule.member, shown(), Constraint::MaxLength(rule.max));
+            self.push(member, shown(), Constraint::MaxLength(rule.max));
         }
     }
 
@@ -167,9 +212,14 @@ impl Checker {
         }
     }
 
-    fn push(&mut self, member: &'static str, value: ViolationValue, constraint: Constraint) {
+    fn push(
+        &mut self,
+        member: impl Into<Cow<'static, str>>,
+        value: ViolationValue,
+        constraint: Constraint,
+    ) {
         self.violations.push(Violation {
-            member,
+            member: member.into(),
             value,
             constraint,
         });
@@ -255,7 +305,7 @@ mod tests {
         assert_eq!(
             checker.finish(),
             Err(Violations(vec![Violation {
-                member: "roleSessionName",
+                member: "roleSessionName".into(),
                 value: ViolationValue::Null,
                 constraint: Constraint::NotNull,
             }]))

@@ -99,6 +99,21 @@ pub(crate) fn success(
     xml.finish()
 }
 
+/// `<{Action}Response><{Action}Result/><ResponseMetadata>…`: an action whose result has no
+/// members but is still wrapped (UpdateRole, as in the IAM API reference's sample).
+pub(crate) fn empty_result(action: &str, service: Service, request_id: &str) -> String {
+    let response = format!("{action}Response");
+    let mut xml = XmlWriter::new();
+    xml.open_root(&response, service.namespace());
+    xml.indent();
+    xml.out.push_str(&format!("<{action}Result/>\n"));
+    xml.open("ResponseMetadata")
+        .leaf("RequestId", request_id)
+        .close("ResponseMetadata")
+        .close(&response);
+    xml.finish()
+}
+
 /// `<{Action}Response><ResponseMetadata><RequestId/>…`: an action that returns nothing.
 pub(crate) fn empty(action: &str, service: Service, request_id: &str) -> String {
     let response = format!("{action}Response");

@@ -1,6 +1,8 @@
 //! The table's wording, checked against AWS's bytes where they are known.
 
+use super::validation_text::{constraint_text, violation_text};
 use super::*;
+use crate::validation::{Constraint, Pattern, Violation, ViolationValue};
 
 const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 
@@ -16,12 +18,12 @@ fn the_verification_key_message_keeps_aws_double_space() {
 fn validation_messages_join_with_semicolons_and_count() {
     let err = AwsError::from(Violations(vec![
         Violation {
-            member: "roleSessionName",
+            member: "roleSessionName".into(),
             value: ViolationValue::Shown("!".into()),
             constraint: Constraint::Pattern(Pattern::RoleSessionName),
         },
         Violation {
-            member: "roleSessionName",
+            member: "roleSessionName".into(),
             value: ViolationValue::Shown("!".into()),
             constraint: Constraint::MinLength(2),
         },
@@ -37,7 +39,7 @@ fn validation_messages_join_with_semicolons_and_count() {
 #[test]
 fn sensitive_and_null_values_render_like_aws() {
     let sensitive = Violation {
-        member: "webIdentityToken",
+        member: "webIdentityToken".into(),
         value: ViolationValue::Sensitive,
         constraint: Constraint::MinLength(4),
     };
@@ -46,7 +48,7 @@ fn sensitive_and_null_values_render_like_aws() {
         "Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4"
     );
     let null = Violation {
-        member: "roleArn",
+        member: "roleArn".into(),
         value: ViolationValue::Null,
         constraint: Constraint::NotNull,
     };

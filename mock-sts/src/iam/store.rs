@@ -7,6 +7,13 @@ use time::OffsetDateTime;
 
 use crate::policy::PolicyDocument;
 
+/// A tag as IAM keeps it: the key in the letter case last written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Tag {
+    pub(crate) key: String,
+    pub(crate) value: String,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Provider {
     pub(crate) arn: String,
@@ -15,7 +22,21 @@ pub(crate) struct Provider {
     pub(crate) client_ids: Vec<String>,
     /// Lower-case hex, as IAM shows them.
     pub(crate) thumbprints: Vec<String>,
+    pub(crate) tags: Vec<Tag>,
     pub(crate) created: OffsetDateTime,
+}
+
+/// An inline permission policy of a role (PutRolePolicy).
+#[derive(Debug, Clone)]
+pub(crate) struct InlinePolicy {
+    /// The document exactly as the caller sent it.
+    pub(crate) text: String,
+    /// Parsed as an identity policy; kept for the permission checks a later version will make.
+    #[allow(
+        dead_code,
+        reason = "stored now, evaluated once roles' permissions are modelled"
+    )]
+    pub(crate) document: PolicyDocument,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +50,9 @@ pub(crate) struct Role {
     pub(crate) trust_policy: PolicyDocument,
     pub(crate) max_session_duration: i64,
     pub(crate) description: Option<String>,
+    pub(crate) tags: Vec<Tag>,
+    /// By policy name, case-sensitively.
+    pub(crate) inline_policies: BTreeMap<String, InlinePolicy>,
     pub(crate) created: OffsetDateTime,
 }
 
@@ -52,10 +76,12 @@ impl IamStore {
         self.providers.get(arn).cloned()
     }
 
+    /// Every provider, in ARN order.
     pub(crate) fn providers(&self) -> impl Iterator<Item = &Provider> {
         self.providers.values().map(AsRef::as_ref)
     }
 
+    /// Adds a provider or replaces the one with the same ARN.
     pub(crate) fn insert_provider(&mut self, provider: Arc<Provider>) {
         self.providers.insert(provider.arn.clone(), provider);
     }
@@ -67,6 +93,11 @@ impl IamStore {
     /// The role named `name` in any letter case; callers that need the exact name compare it.
     pub(crate) fn role(&self, name: &str) -> Option<Arc<Role>> {
         self.roles.get(&name.to_ascii_lowercase()).cloned()
+    }
+
+    /// Every role with its key (the lower-case name), in key order.
+    pub(crate) fn roles(&self) -> impl Iterator<Item = (&str, &Arc<Role>)> {
+        self.roles.iter().map(|(key, role)| (key.as_str(), role))
     }
 
     /// Adds a role or replaces the one with the same name (in any letter case).

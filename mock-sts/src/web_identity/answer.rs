@@ -4,22 +4,22 @@
 use time::OffsetDateTime;
 
 use crate::iam::Provider;
-use crate::policy::RequestContext;
 use crate::service::Service;
 use crate::sessions::Session;
 use crate::times;
 use crate::trust_request::TrustRequest;
+use crate::unknowns;
 use crate::web_identity::claims::Claims;
 use crate::xml;
 
-/// The request context of this call (see [`TrustRequest`]).
-pub(super) fn trust_context(
+/// What this call takes into the trust policy's evaluation (see [`TrustRequest`]).
+pub(super) fn trust_request(
     provider: &Provider,
     claims: &Claims,
     session_name: &str,
     now: OffsetDateTime,
     region: &str,
-) -> RequestContext {
+) -> TrustRequest {
     TrustRequest {
         provider_arn: provider.arn.clone(),
         provider_host: provider.url.trim_start_matches("https://").to_owned(),
@@ -28,17 +28,20 @@ pub(super) fn trust_context(
         session_name: session_name.to_owned(),
         now,
         region: region.to_owned(),
+        session_tags: claims.session_tags.clone(),
+        source_identity: claims.source_identity.clone(),
     }
-    .context()
 }
 
 /// The element order live STS sends (recorded in smithy-lang/smithy-rs,
-/// `aws/rust-runtime/aws-config/test-data/default-credential-provider-chain/web_identity_token_env/http-traffic.json`).
+/// `aws/rust-runtime/aws-config/test-data/default-credential-provider-chain/web_identity_token_env/http-traffic.json`);
+/// `SourceIdentity`, which that recording lacks, goes where `unknowns::SOURCE_IDENTITY_BEFORE_SUBJECT`
+/// says.
 pub(super) fn success_xml(
     audience: &str,
     session: &Session,
     provider: &Provider,
-    subject: &str,
+    claims: &Claims,
     request_id: &str,
 ) -> String {
     xml::success("AssumeRoleWithWebIdentity", Service::Sts, request_id, |x| {
@@ -56,7 +59,18 @@ pub(super) fn success_xml(
             .leaf("SecretAccessKey", &session.secret_access_key)
             .leaf("SessionToken", &session.session_token)
             .leaf("Expiration", &times::iso8601(session.expiration))
-            .close("Credentials")
-            .leaf("SubjectFromWebIdentityToken", subject);
+            .close("Credentials");
+        let source_identity = claims.source_identity.as_deref();
+        if let Some(source_identity) =
+            source_identity.filter(|_| unknowns::SOURCE_IDENTITY_BEFORE_SUBJECT)
+        {
+            x.leaf("SourceIdentity", source_identity);
+        }
+        x.leaf("SubjectFromWebIdentityToken", &claims.subject);
+        if let Some(source_identity) =
+            source_identity.filter(|_| !unknowns::SOURCE_IDENTITY_BEFORE_SUBJECT)
+        {
+            x.leaf("SourceIdentity", source_identity);
+        }
     })
 }

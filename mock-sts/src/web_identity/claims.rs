@@ -2,7 +2,9 @@
 
 use crate::errors::AwsError;
 use crate::jwt::Jwt;
+use crate::trust_request::SessionTags;
 use crate::unknowns;
+use crate::web_identity::session_claims;
 
 /// What the later checks need from the token's payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,10 +16,15 @@ pub(super) struct Claims {
     pub(super) nbf: Option<i64>,
     /// `aud` as a list: one string, or the strings of an array.
     pub(super) audiences: Vec<String>,
+    /// `https://aws.amazon.com/tags`, when present.
+    pub(super) session_tags: Option<SessionTags>,
+    /// `https://aws.amazon.com/source_identity`, when present.
+    pub(super) source_identity: Option<String>,
 }
 
 impl Claims {
-    /// The required claims in the order they are reported, then the timestamps' types.
+    /// The required claims in the order they are reported, the timestamps' types, then the
+    /// session tags and source identity.
     pub(super) fn read(jwt: &Jwt<'_>) -> Result<Self, AwsError> {
         for claim in unknowns::REQUIRED_CLAIMS {
             if !jwt.claims.contains_key(*claim) {
@@ -41,6 +48,16 @@ impl Claims {
             exp,
             nbf,
             audiences: jwt.audiences().into_iter().map(str::to_owned).collect(),
+            session_tags: lenient(session_claims::session_tags(jwt))?,
+            source_identity: lenient(session_claims::source_identity(jwt))?,
         })
+    }
+}
+
+/// A malformed session claim refused, or read as absent when `unknowns` says so.
+fn lenient<T>(read: Result<Option<T>, AwsError>) -> Result<Option<T>, AwsError> {
+    match read {
+        Err(_) if !unknowns::REFUSE_MALFORMED_SESSION_CLAIMS => Ok(None),
+        other => other,
     }
 }

@@ -3,13 +3,15 @@
 //! (<https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html>)
 //! with the bytes `docs/aws-behaviour.md` cites.
 //!
-//! `request` reads the parameters, `claims` the token, `pipeline` runs the checks, `answer` builds
+//! `request` reads the parameters, `claims` the token (`session_claims` its session tags and
+//! source identity), `pipeline` runs the checks, `answer` builds
 //! the trust-policy context and the success XML.
 
 mod answer;
 mod claims;
 mod pipeline;
 mod request;
+mod session_claims;
 
 #[cfg(test)]
 mod tests;

@@ -16,10 +16,11 @@ use crate::iam::{Provider, Role};
 use crate::jwt::Jwt;
 use crate::oidc::{self, FetchError};
 use crate::outcome::{Facts, Outcome};
-use crate::policy::{self, Decision};
+use crate::policy::Decision;
 use crate::query::Params;
 use crate::sessions::Grant;
 use crate::state::Sts;
+use crate::trust_request::ASSUME_ROLE_WITH_WEB_IDENTITY;
 use crate::unknowns::{self, Check};
 use crate::web_identity::answer;
 use crate::web_identity::claims::Claims;
@@ -284,23 +285,37 @@ impl<'a> Run<'a> {
         let role = self.role()?;
         let provider = self.provider()?;
         let claims = self.claims()?;
-        let context = answer::trust_context(
+        let request = answer::trust_request(
             &provider,
             &claims,
             session_name,
             self.now,
             &self.sts.config.region,
         );
-        let evaluation = policy::evaluate(&role.trust_policy, &context);
-        match &evaluation.decision {
-            Decision::Allow { statement, .. } => {
-                self.allowed_by = Some(format!("allowed by trust policy statement {statement}"));
-                Ok(())
-            }
-            Decision::ExplicitDeny { .. } | Decision::ImplicitDeny => {
-                self.deny(format!("trust policy: {evaluation}"))
-            }
+        let evaluation = request.evaluate(&role.trust_policy);
+        if let Some(refused) = evaluation.refused() {
+            let action = match refused.action {
+                ASSUME_ROLE_WITH_WEB_IDENTITY => String::new(),
+                other => format!(" (the token asks for {other} too)"),
+            };
+            return self.deny(format!("trust policy{action}: {}", refused.evaluation));
         }
+        // Statement numbers per action, the extra actions named: "statement 0; sts:TagSession by 1".
+        let allowed: Vec<String> = evaluation
+            .actions
+            .iter()
+            .filter_map(|a| match (&a.evaluation.decision, a.action) {
+                (Decision::Allow { statement, .. }, ASSUME_ROLE_WITH_WEB_IDENTITY) => {
+                    Some(format!("statement {statement}"))
+                }
+                (Decision::Allow { statement, .. }, action) => {
+                    Some(format!("{action} by statement {statement}"))
+                }
+                _ => None,
+            })
+            .collect();
+        self.allowed_by = Some(format!("allowed by trust policy {}", allowed.join("; ")));
+        Ok(())
     }
 
     /// Credentials for the role, once every check has passed.
@@ -330,11 +345,7 @@ impl<'a> Run<'a> {
         self.facts.issued_access_key_id = Some(session.access_key_id.clone());
         self.facts.detail = self.allowed_by.take();
         Ok(answer::success_xml(
-            &audience,
-            &session,
-            &provider,
-            &claims.subject,
-            request_id,
+            &audience, &session, &provider, &claims, request_id,
         ))
     }
 }

@@ -10,8 +10,12 @@
 )]
 
 mod iam;
+mod iam_providers;
+mod iam_roles;
 mod protocol;
 mod request_log;
+mod seed;
+mod session_tags;
 mod signed;
 mod support;
 mod web_identity;

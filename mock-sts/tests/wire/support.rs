@@ -155,6 +155,10 @@ impl Sts {
         let mut config = Config::new(LOOPBACK);
         config.clock = Arc::new(FixedClock(NOW));
         config.trust_ca_pems.extend(trusted_ca.map(str::to_owned));
+        Self::start_with(config).await
+    }
+
+    pub(crate) async fn start_with(config: Config) -> Self {
         let running = mock_sts::spawn(config).await.expect("mock-sts starts");
         // mock-sts answers some requests, as AWS does, with a redirect off the machine; never follow it.
         let http = reqwest::Client::builder()
