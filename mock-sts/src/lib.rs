@@ -43,6 +43,7 @@ mod trust_request;
 pub mod unknowns;
 mod validation;
 mod web_identity;
+mod wire_error;
 mod xml;
 
 use axum::Router;
@@ -62,6 +63,8 @@ pub use trust_request::{
     TrustEvaluation, TrustRequest,
 };
 
+pub use wire_error::{WireError, read_session_claims};
+
 use crate::state::Sts;
 
 /// Builds the router. `config.listen` only matters to [`spawn`]. A seeded provider without
@@ -72,46 +75,4 @@ pub fn app(config: Config) -> Result<Router, Error> {
         seeding::apply(&sts, seed)?;
     }
     Ok(routes::router(sts))
-}
-
-/// An AWS error answer as it goes on the wire: HTTP status, `<Code>` and `<Message>` (`None` when
-/// AWS sends no message), spelled by mock-sts's one error table. For tools that explain an answer
-/// offline (`fedlab lint`, `fedlab explain`) without spelling AWS's bytes themselves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WireError {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: Option<String>,
-}
-
-impl WireError {
-    fn from_aws(error: &errors::AwsError) -> Self {
-        Self {
-            status: error.status().as_u16(),
-            code: error.code(),
-            message: error.message(),
-        }
-    }
-
-    /// What IAM answers at `CreateRole` / `UpdateAssumeRolePolicy` for a trust policy that
-    /// [`policy::parse`] refuses with `error` (`MalformedPolicyDocument` and its message).
-    pub fn malformed_trust_policy(error: &policy::PolicyError) -> Self {
-        use errors::MalformedPolicy;
-        use policy::PolicyError;
-        let kind = match error {
-            PolicyError::InvalidJson => MalformedPolicy::InvalidJson,
-            PolicyError::LegacyParsing => MalformedPolicy::LegacyParsing,
-            PolicyError::Syntax { .. } => MalformedPolicy::Syntax,
-            PolicyError::ProhibitedResource => MalformedPolicy::ProhibitedResource,
-            PolicyError::InvalidTrustAction { .. } => MalformedPolicy::TrustAction,
-            PolicyError::InvalidFederatedPrincipal { .. } => MalformedPolicy::FederatedPrincipal,
-        };
-        Self::from_aws(&errors::AwsError::MalformedPolicyDocument(kind))
-    }
-
-    /// What STS answers to AssumeRoleWithWebIdentity when the trust policy does not allow the
-    /// request (`AccessDenied`).
-    pub fn trust_policy_denied() -> Self {
-        Self::from_aws(&errors::AwsError::WebIdentityAccessDenied)
-    }
 }

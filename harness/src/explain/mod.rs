@@ -30,7 +30,7 @@ mod model;
 mod render;
 
 use mock_sts::policy::{self, PolicyDocument, PolicyKind};
-use mock_sts::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, TrustRequest, WireError};
+use mock_sts::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, TrustRequest, WireError, read_session_claims};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -80,6 +80,11 @@ pub fn explain(
         .provider_arn
         .clone()
         .unwrap_or_else(|| format!("arn:aws:iam::{account}:oidc-provider/{host}"));
+    let (session_tags, source_identity) =
+        read_session_claims(&claims.claims).map_err(|wire| ExplainError::SessionClaims {
+            code: wire.code,
+            message: wire.message.unwrap_or_default(),
+        })?;
     let request = TrustRequest {
         provider_arn: provider_arn.clone(),
         provider_host: host.clone(),
@@ -88,6 +93,8 @@ pub fn explain(
         session_name: options.session_name.clone(),
         now: options.now,
         region: options.region.clone(),
+        session_tags,
+        source_identity,
     };
     let evaluation = decide::evaluate(&document, &request);
     let hints = hints::hints(&document, &request, &evaluation);

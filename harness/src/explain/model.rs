@@ -27,6 +27,10 @@ pub enum ExplainError {
         claim: &'static str,
         expected: &'static str,
     },
+    /// STS refuses the token's session tags or source identity before it evaluates the trust
+    /// policy; `message` is STS's answer as mock-sts spells it.
+    #[error("STS refuses this token's session claims: {code} {message:?}")]
+    SessionClaims { code: &'static str, message: String },
     /// IAM would refuse the policy; `message` is IAM's answer as mock-sts spells it.
     #[error("IAM refuses this policy: {code} {message:?} ({reason}); `fedlab lint` says more")]
     Policy {

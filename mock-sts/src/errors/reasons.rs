@@ -12,6 +12,21 @@ pub(crate) enum MalformedPolicy {
     FederatedPrincipal,
 }
 
+impl From<&crate::policy::PolicyError> for MalformedPolicy {
+    /// The message IAM answers for each reason the policy engine refuses a document.
+    fn from(error: &crate::policy::PolicyError) -> Self {
+        use crate::policy::PolicyError;
+        match error {
+            PolicyError::InvalidJson => Self::InvalidJson,
+            PolicyError::LegacyParsing => Self::LegacyParsing,
+            PolicyError::Syntax { .. } => Self::Syntax,
+            PolicyError::ProhibitedResource => Self::ProhibitedResource,
+            PolicyError::InvalidTrustAction { .. } => Self::TrustAction,
+            PolicyError::InvalidFederatedPrincipal { .. } => Self::FederatedPrincipal,
+        }
+    }
+}
+
 /// IAM `InvalidInput` reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum InvalidInput {

@@ -12,7 +12,7 @@ use crate::iam::params::{self, Page, Paging};
 use crate::iam::providers::{numbered, read_required_tags};
 use crate::iam::store::{IamStore, Role, Tag};
 use crate::iam::tags;
-use crate::policy::{self, PolicyDocument, PolicyError, PolicyKind};
+use crate::policy::{self, PolicyDocument, PolicyKind};
 use crate::query::Params;
 use crate::validation::{self, Checker};
 use crate::{ids, unknowns};
@@ -226,16 +226,8 @@ pub(super) fn policy_size(document: &str, count_whitespace: bool) -> usize {
 
 /// Parses a document as `kind`, refused with IAM's MalformedPolicyDocument messages.
 pub(super) fn parse_policy(document: &str, kind: PolicyKind) -> Result<PolicyDocument, AwsError> {
-    policy::parse(document, kind).map_err(|err| {
-        AwsError::MalformedPolicyDocument(match err {
-            PolicyError::InvalidJson => MalformedPolicy::InvalidJson,
-            PolicyError::LegacyParsing => MalformedPolicy::LegacyParsing,
-            PolicyError::Syntax { .. } => MalformedPolicy::Syntax,
-            PolicyError::ProhibitedResource => MalformedPolicy::ProhibitedResource,
-            PolicyError::InvalidTrustAction { .. } => MalformedPolicy::TrustAction,
-            PolicyError::InvalidFederatedPrincipal { .. } => MalformedPolicy::FederatedPrincipal,
-        })
-    })
+    policy::parse(document, kind)
+        .map_err(|err| AwsError::MalformedPolicyDocument(MalformedPolicy::from(&err)))
 }
 
 #[cfg(test)]

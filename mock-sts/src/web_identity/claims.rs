@@ -48,8 +48,8 @@ impl Claims {
             exp,
             nbf,
             audiences: jwt.audiences().into_iter().map(str::to_owned).collect(),
-            session_tags: lenient(session_claims::session_tags(jwt))?,
-            source_identity: lenient(session_claims::source_identity(jwt))?,
+            session_tags: lenient(session_claims::session_tags(&jwt.claims))?,
+            source_identity: lenient(session_claims::source_identity(&jwt.claims))?,
         })
     }
 }

@@ -11,7 +11,7 @@ mod answer;
 mod claims;
 mod pipeline;
 mod request;
-mod session_claims;
+pub(crate) mod session_claims;
 
 #[cfg(test)]
 mod tests;

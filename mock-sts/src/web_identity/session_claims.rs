@@ -4,10 +4,9 @@
 //! but not its answer to a token that breaks them, so anything outside the documented shape is
 //! refused (`unknowns::REFUSE_MALFORMED_SESSION_CLAIMS`) with a chosen `InvalidIdentityToken`.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::errors::{AwsError, SessionTagProblem, SourceIdentityProblem};
-use crate::jwt::Jwt;
 use crate::trust_request::SessionTags;
 use crate::validation::tag_char;
 
@@ -19,12 +18,12 @@ const MAX_TAGS: usize = 50;
 const MAX_KEY: usize = 128;
 const MAX_VALUE: usize = 256;
 
-pub(super) fn session_tags(jwt: &Jwt<'_>) -> Result<Option<SessionTags>, AwsError> {
-    jwt.claims.get(TAGS_CLAIM).map(read_tags).transpose()
+pub(crate) fn session_tags(claims: &Map<String, Value>) -> Result<Option<SessionTags>, AwsError> {
+    claims.get(TAGS_CLAIM).map(read_tags).transpose()
 }
 
-pub(super) fn source_identity(jwt: &Jwt<'_>) -> Result<Option<String>, AwsError> {
-    let Some(value) = jwt.claims.get(SOURCE_IDENTITY_CLAIM) else {
+pub(crate) fn source_identity(claims: &Map<String, Value>) -> Result<Option<String>, AwsError> {
+    let Some(value) = claims.get(SOURCE_IDENTITY_CLAIM) else {
         return Ok(None);
     };
     let refused = |problem| Err(AwsError::InvalidSourceIdentity(problem));
