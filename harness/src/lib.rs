@@ -64,6 +64,7 @@ mod error;
 mod expect;
 mod federation;
 mod files;
+pub mod gitlab_ci;
 mod iam;
 mod job;
 mod judge;
