@@ -67,6 +67,7 @@ mod files;
 pub mod gitlab_ci;
 mod iam;
 mod job;
+pub mod job_run;
 mod judge;
 mod progress;
 mod proxy;

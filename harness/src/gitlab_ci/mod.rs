@@ -212,7 +212,10 @@ impl CiFile {
         for keyword in IGNORED_KEYWORDS {
             if let Some(value) = inherited(keyword) {
                 let shown = serde_yaml::to_string(value).unwrap_or_default();
-                ignored.push(format!("{keyword}: {}", shown.trim_end().replace('\n', " ")));
+                ignored.push(format!(
+                    "{keyword}: {}",
+                    shown.trim_end().replace('\n', " ")
+                ));
             }
         }
         Ok(CiJob {

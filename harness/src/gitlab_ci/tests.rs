@@ -22,7 +22,11 @@ fn the_tutorial_job_has_one_id_token_and_its_folded_command_is_one_line() {
     );
     assert_eq!(job.script.len(), 2);
     assert!(job.script[0].starts_with("export $(printf "));
-    assert!(!job.script[0].trim_end().contains('\n'), "{:?}", job.script[0]);
+    assert!(
+        !job.script[0].trim_end().contains('\n'),
+        "{:?}",
+        job.script[0]
+    );
     assert_eq!(job.script[1], "aws sts get-caller-identity");
     assert_eq!(job.stage, "test");
 }
@@ -123,9 +127,15 @@ job:
 #[test]
 fn a_reference_to_a_missing_key_or_an_unknown_tag_is_an_error() {
     let missing = CiFile::parse("job: {script: !reference [.x, script]}\n").unwrap_err();
-    assert!(missing.to_string().contains("no job or keyword `.x`"), "{missing}");
+    assert!(
+        missing.to_string().contains("no job or keyword `.x`"),
+        "{missing}"
+    );
     let unknown = CiFile::parse("job: {script: !include [x]}\n").unwrap_err();
-    assert!(unknown.to_string().contains("not a tag GitLab knows"), "{unknown}");
+    assert!(
+        unknown.to_string().contains("not a tag GitLab knows"),
+        "{unknown}"
+    );
 }
 
 #[test]
@@ -142,23 +152,42 @@ fn variables_take_strings_numbers_and_value_hashes() {
     assert_eq!(
         vars,
         [
-            Variable { name: "N".into(), value: "3".into(), expand: true },
-            Variable { name: "H".into(), value: "v".into(), expand: true },
-            Variable { name: "R".into(), value: "$X".into(), expand: false },
+            Variable {
+                name: "N".into(),
+                value: "3".into(),
+                expand: true
+            },
+            Variable {
+                name: "H".into(),
+                value: "v".into(),
+                expand: true
+            },
+            Variable {
+                name: "R".into(),
+                value: "$X".into(),
+                expand: false
+            },
         ]
     );
     let err = CiFile::parse("job: {script: x, variables: {B: true}}\n")
         .unwrap()
         .job("job")
         .unwrap_err();
-    assert!(err.to_string().contains("B: the value must be a string or a number"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("B: the value must be a string or a number"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_aud_list_stays_a_list_and_a_missing_aud_is_an_error() {
     let text = "job: {script: x, id_tokens: {T: {aud: [a, b]}}}\n";
     let token = &job(text, "job").id_tokens[0];
-    assert_eq!((token.aud.clone(), token.aud_is_list), (vec!["a".into(), "b".into()], true));
+    assert_eq!(
+        (token.aud.clone(), token.aud_is_list),
+        (vec!["a".into(), "b".into()], true)
+    );
     let err = CiFile::parse("job: {script: x, id_tokens: {T: {}}}\n")
         .unwrap()
         .job("job")
@@ -170,7 +199,10 @@ fn an_aud_list_stays_a_list_and_a_missing_aud_is_an_error() {
 fn nested_script_lists_are_flattened_and_other_values_refused() {
     let text = "job: {script: [a, [b, [c]]]}\n";
     assert_eq!(job(text, "job").script, ["a", "b", "c"]);
-    let err = CiFile::parse("job: {script: [1]}\n").unwrap().job("job").unwrap_err();
+    let err = CiFile::parse("job: {script: [1]}\n")
+        .unwrap()
+        .job("job")
+        .unwrap_err();
     assert!(matches!(err, CiError::Invalid { .. }), "{err}");
 }
 
