@@ -132,8 +132,8 @@ async fn prepare_and_run(args: JobArgs) -> anyhow::Result<i32> {
     }
     let runner = prepared.clone();
     let code = tokio::task::spawn_blocking(move || runner.run()).await??;
-    for entry in fed.requests() {
-        eprintln!("fedlab job: mock-sts {}", describe(&entry));
+    for line in answers(&fed.requests()) {
+        eprintln!("fedlab job: mock-sts {line}");
     }
     for refused in fed.proxy_refusals() {
         eprintln!(
@@ -157,4 +157,25 @@ fn aws_cli(explicit: Option<PathBuf>) -> anyhow::Result<Option<PathBuf>> {
         eprintln!("fedlab job: no aws CLI found (FEDLAB_AWS_CLI, or aws on PATH); PATH unchanged");
     }
     Ok(found)
+}
+
+/// One line per answer mock-sts gave, a run of identical answers (a client retrying, or
+/// following a redirect again and again) folded into one line with its count.
+fn answers(requests: &[crate::Request]) -> Vec<String> {
+    let mut lines: Vec<(String, usize)> = Vec::new();
+    for entry in requests {
+        let line = describe(entry);
+        let without_seq = |l: &str| l.split_once(' ').map(|(_, rest)| rest.to_owned());
+        match lines.last_mut() {
+            Some((last, count)) if without_seq(last) == without_seq(&line) => *count += 1,
+            _ => lines.push((line, 1)),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(line, count)| match count {
+            1 => line,
+            n => format!("{line} (and {} more like it)", n - 1),
+        })
+        .collect()
 }

@@ -172,6 +172,7 @@ pub async fn prepare(
         gitlab_version: version,
         job_name: &job.name,
         stage: &job.stage,
+        builds_dir: &builds,
         project_dir: &project_dir,
     };
     for (name, value) in options.pipeline.predefined_variables(&context) {

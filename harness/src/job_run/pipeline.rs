@@ -77,7 +77,9 @@ pub(super) struct JobContext<'a> {
     pub(super) gitlab_version: GitlabVersion,
     pub(super) job_name: &'a str,
     pub(super) stage: &'a str,
-    /// The job's working directory (`CI_PROJECT_DIR`).
+    /// Where the runner clones projects (`CI_BUILDS_DIR`).
+    pub(super) builds_dir: &'a Path,
+    /// The job's working directory (`CI_PROJECT_DIR`), `builds_dir/project_path`.
     pub(super) project_dir: &'a Path,
 }
 
@@ -157,7 +159,7 @@ impl Pipeline {
             ("CI_PROJECT_URL", project_url.clone()),
             ("CI_PROJECT_VISIBILITY", self.project_visibility.clone()),
             ("CI_PROJECT_DIR", job.project_dir.display().to_string()),
-            ("CI_BUILDS_DIR", parent(job.project_dir)),
+            ("CI_BUILDS_DIR", job.builds_dir.display().to_string()),
             ("CI_DEFAULT_BRANCH", "main".to_owned()),
             ("CI_CONFIG_PATH", ".gitlab-ci.yml".to_owned()),
             ("CI_PIPELINE_ID", self.pipeline_id.clone()),
@@ -194,10 +196,6 @@ impl Pipeline {
         ]);
         vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
-}
-
-fn parent(dir: &Path) -> String {
-    dir.parent().unwrap_or(dir).display().to_string()
 }
 
 /// GitLab's slug: lowercased, every character but `a-z` and `0-9` replaced by `-`, at most 63
@@ -241,6 +239,7 @@ mod tests {
             gitlab_version: GitlabVersion::new(17, 0),
             job_name: "deploy",
             stage: "test",
+            builds_dir: Path::new("/builds"),
             project_dir: Path::new("/builds/x"),
         };
         let vars = pipeline.predefined_variables(&context);
