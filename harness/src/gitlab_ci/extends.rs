@@ -5,7 +5,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::CiError;
+use super::error::CiError;
 
 /// GitLab's `Extendable::Entry::MAX_NESTING_LEVELS`.
 const MAX_NESTING: usize = 10;

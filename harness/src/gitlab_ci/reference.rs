@@ -7,7 +7,7 @@
 use serde_yaml::value::{Tag, TaggedValue};
 use serde_yaml::{Mapping, Value};
 
-use super::CiError;
+use super::error::CiError;
 
 /// GitLab's `Tags::Reference::MAX_NESTING_LEVEL`-like limit: deeper means a loop.
 const MAX_DEPTH: usize = 10;

@@ -3,7 +3,7 @@
 
 use serde_yaml::Value;
 
-use super::CiError;
+use super::error::CiError;
 
 /// GitLab flattens nested arrays up to this depth (`Commands::MAX_NESTING_LEVEL`).
 const MAX_NESTING: usize = 10;

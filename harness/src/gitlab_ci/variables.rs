@@ -4,7 +4,7 @@
 
 use serde_yaml::Value;
 
-use super::CiError;
+use super::error::CiError;
 
 /// One variable as the file defines it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@
 
 use serde_yaml::Value;
 
-use super::JobError;
+use super::error::JobError;
 use crate::account::set_up_aws;
 use crate::federation::Federation;
 use crate::scenario::{AwsSetup, Placeholders};

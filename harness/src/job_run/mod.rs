@@ -19,6 +19,7 @@
 //!   fetching URL-looking parameters by itself.
 
 mod account;
+mod error;
 mod pipeline;
 mod shell;
 
@@ -27,41 +28,17 @@ use std::path::{Path, PathBuf};
 use mock_gitlab::{Audience, GitlabVersion, TokenKind};
 
 pub use account::{JobAccount, RolePolicy};
+pub use error::JobError;
 pub use pipeline::Pipeline;
 
 use crate::federation::Federation;
-use crate::gitlab_ci::{CiError, CiJob, expand};
+use crate::gitlab_ci::{CiJob, expand};
 use crate::token::IdToken;
+use error::io;
 use pipeline::JobContext;
 
 /// The first release without the legacy `CI_JOB_JWT*` variables.
 const LEGACY_JWT_REMOVED: GitlabVersion = GitlabVersion::new(17, 0);
-
-/// Why a job could not be set up (its own failures are its exit code, not errors).
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum JobError {
-    /// The `.gitlab-ci.yml` does not give the job.
-    #[error(transparent)]
-    Ci(#[from] CiError),
-    /// The `--aws` file is unreadable, or IAM refused to set it up.
-    #[error("the account (--aws): {0}")]
-    Account(String),
-    /// The mocks: starting, minting, IAM.
-    #[error(transparent)]
-    Federation(#[from] crate::Error),
-    /// A file or process of the job.
-    #[error("{what}: {source}")]
-    Io {
-        what: String,
-        source: std::io::Error,
-    },
-}
-
-fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> JobError {
-    let what = what.into();
-    move |source| JobError::Io { what, source }
-}
 
 /// How to run a job: who runs it, the project's CI/CD settings, and the aws CLI.
 #[derive(Debug, Clone, Default)]
@@ -166,7 +143,7 @@ pub async fn prepare(
     let version: GitlabVersion = fed
         .gitlab_version()
         .parse()
-        .map_err(|e: mock_gitlab::Error| JobError::Account(e.to_string()))?;
+        .map_err(|e: mock_gitlab::Error| JobError::Version(e.to_string()))?;
     let context = JobContext {
         server_url: fed.issuer(),
         gitlab_version: version,
