@@ -250,7 +250,8 @@ fn job_path(dir: &Path, aws_cli: Option<&Path>, region: &str) -> Result<String, 
 /// `PATH`.
 pub fn find_program(program: &Path) -> Option<PathBuf> {
     if program.components().count() > 1 {
-        return std::fs::canonicalize(program).ok().filter(|p| p.is_file());
+        // Absolute but not canonical: a symlinked `aws` keeps its own directory on `PATH`.
+        return std::path::absolute(program).ok().filter(|p| p.is_file());
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
