@@ -3,13 +3,18 @@
 use crate::error::Error;
 use crate::federation::Federation;
 use crate::iam::{OidcProvider, Role};
-use crate::scenario::Scenario;
+use crate::scenario::{AwsSetup, Scenario};
 
 /// Creates the scenario's providers and roles. `Ok` carries the ways IAM answered other than the
 /// scenario expects (a judged difference, not a setup failure).
 pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<Vec<String>, String> {
+    set_up_aws(fed, &scenario.aws).await
+}
+
+/// Creates the providers and roles of an `aws:` section (a scenario's, or `fedlab job --aws`).
+pub(crate) async fn set_up_aws(fed: &Federation, aws: &AwsSetup) -> Result<Vec<String>, String> {
     let mut problems = Vec::new();
-    for provider in &scenario.aws.providers {
+    for provider in &aws.providers {
         let mut spec = OidcProvider::new().url(&provider.url);
         for client_id in &provider.client_ids {
             spec = spec.client_id(client_id);
@@ -37,7 +42,7 @@ pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<Vec<
             )),
         }
     }
-    for role in &scenario.aws.roles {
+    for role in &aws.roles {
         let mut spec = Role::new(&role.name, role.trust_policy.as_str());
         if let Some(path) = &role.path {
             spec = spec.path(path);

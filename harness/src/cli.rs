@@ -5,6 +5,7 @@ mod args;
 pub mod exit_codes;
 mod explain_command;
 mod inspect;
+mod job_command;
 mod lint_command;
 mod repro_command;
 mod run_command;
@@ -43,6 +44,10 @@ enum Command {
     /// Find the documented cases that give an error pasted from a job log, replay them, and
     /// print what caused it and what to change. Exit code 1: no case gives it.
     Repro(repro_command::ReproArgs),
+    /// Run one job of a .gitlab-ci.yml unchanged against the mocks, with the environment GitLab
+    /// gives it (ID tokens, predefined and CI/CD variables) and only mock-sts to talk to.
+    /// Exit code: the job's (fedlab's own setup failures: 101).
+    Job(job_command::JobArgs),
     /// Print the JSON Schema of a scenario file (`scenarios/schema.json`).
     Schema,
     /// Evaluate a trust policy offline against the request AWS would build from a token or
@@ -105,6 +110,7 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
         Command::List(args) => Ok(inspect::list(&args)),
         Command::Show(args) => Ok(inspect::show(&args)),
         Command::Repro(args) => repro_command::repro(args).await,
+        Command::Job(args) => job_command::job(args).await,
         Command::Schema => Ok(inspect::schema()),
         Command::Explain(args) => explain_command::run(&args),
         Command::Lint(args) => lint_command::run(&args),

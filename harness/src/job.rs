@@ -128,15 +128,16 @@ impl Federation {
         );
         write_atomically(&config_file, &config)?;
         let path = |p: &Path| p.display().to_string();
-        let proxy_ca = path(&self.proxy_ca_file()?);
-        let proxy = self.proxy_url().to_owned();
-        let vars = [
+        let mut vars: Vec<(String, String)> = [
             ("AWS_ROLE_ARN", role_arn.to_owned()),
             ("AWS_WEB_IDENTITY_TOKEN_FILE", path(&token_file)),
             ("AWS_ROLE_SESSION_NAME", DEFAULT_SESSION_NAME.to_owned()),
-            ("AWS_ENDPOINT_URL_STS", self.sts_endpoint().to_owned()),
-            ("AWS_ENDPOINT_URL_IAM", self.sts_endpoint().to_owned()),
-            ("AWS_ENDPOINT_URL", self.sts_endpoint().to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        vars.extend(self.endpoint_vars());
+        let local = [
             ("AWS_REGION", self.region().to_owned()),
             ("AWS_DEFAULT_REGION", self.region().to_owned()),
             ("AWS_CONFIG_FILE", path(&config_file)),
@@ -146,6 +147,39 @@ impl Federation {
             ),
             ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
             ("AWS_PAGER", String::new()),
+        ];
+        vars.extend(local.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        vars.extend(self.proxy_vars()?);
+
+        Ok(JobEnvironment {
+            dir,
+            token_file,
+            config_file,
+            vars,
+        })
+    }
+}
+
+impl Federation {
+    /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM` and `AWS_ENDPOINT_URL`: mock-sts.
+    pub(crate) fn endpoint_vars(&self) -> Vec<(String, String)> {
+        [
+            "AWS_ENDPOINT_URL_STS",
+            "AWS_ENDPOINT_URL_IAM",
+            "AWS_ENDPOINT_URL",
+        ]
+        .into_iter()
+        .map(|name| (name.to_owned(), self.sts_endpoint().to_owned()))
+        .collect()
+    }
+
+    /// fedlab's proxy for clients that ignore the endpoint variables: `AWS_CA_BUNDLE` and
+    /// `SSL_CERT_FILE` (the proxy's CA), `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY`,
+    /// `http_proxy`, `NO_PROXY` and `no_proxy` (loopback: mock-sts directly).
+    pub(crate) fn proxy_vars(&self) -> Result<Vec<(String, String)>, Error> {
+        let proxy_ca = self.proxy_ca_file()?.display().to_string();
+        let proxy = self.proxy_url().to_owned();
+        Ok([
             ("AWS_CA_BUNDLE", proxy_ca.clone()),
             ("SSL_CERT_FILE", proxy_ca),
             ("HTTPS_PROXY", proxy.clone()),
@@ -157,12 +191,6 @@ impl Federation {
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-        Ok(JobEnvironment {
-            dir,
-            token_file,
-            config_file,
-            vars,
-        })
+        .collect())
     }
 }
