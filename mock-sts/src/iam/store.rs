@@ -1,10 +1,13 @@
-//! One account's OIDC providers and roles, and the lookups STS makes in them.
+//! One account's OIDC providers, roles and customer managed policies, and the lookups STS makes
+//! in them. AWS managed policies are not stored: they come from the built-in table in
+//! `aws_managed`, looked up by ARN like the others.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
 
+use crate::iam::aws_managed;
 use crate::policy::PolicyDocument;
 
 /// A tag as IAM keeps it: the key in the letter case last written.
@@ -31,12 +34,28 @@ pub(crate) struct Provider {
 pub(crate) struct InlinePolicy {
     /// The document exactly as the caller sent it.
     pub(crate) text: String,
-    /// Parsed as an identity policy; kept for the permission checks a later version will make.
-    #[allow(
-        dead_code,
-        reason = "stored now, evaluated once roles' permissions are modelled"
-    )]
+    /// Parsed as an identity policy, as `permissions::authorize` evaluates it.
     pub(crate) document: PolicyDocument,
+}
+
+/// A managed policy: customer managed (CreatePolicy) or one of the built-in AWS managed ones.
+/// Only the default version exists: mock-sts has no CreatePolicyVersion.
+#[derive(Debug, Clone)]
+pub(crate) struct ManagedPolicy {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) arn: String,
+    /// `ANPA` + 17 characters.
+    pub(crate) policy_id: String,
+    pub(crate) description: Option<String>,
+    /// `v1` for customer managed policies; AWS's current version for AWS managed ones.
+    pub(crate) version_id: String,
+    /// The document exactly as the caller (or AWS's reference page) wrote it.
+    pub(crate) text: String,
+    pub(crate) document: PolicyDocument,
+    pub(crate) tags: Vec<Tag>,
+    pub(crate) created: OffsetDateTime,
+    pub(crate) updated: OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +72,8 @@ pub(crate) struct Role {
     pub(crate) tags: Vec<Tag>,
     /// By policy name, case-sensitively.
     pub(crate) inline_policies: BTreeMap<String, InlinePolicy>,
+    /// Managed policy ARNs, in the order they were attached.
+    pub(crate) attached_policies: Vec<String>,
     pub(crate) created: OffsetDateTime,
 }
 
@@ -64,6 +85,8 @@ pub(crate) struct IamStore {
     providers: BTreeMap<String, Arc<Provider>>,
     /// Keyed by lower-case name: IAM keeps role names unique case-insensitively.
     roles: BTreeMap<String, Arc<Role>>,
+    /// Customer managed policies, keyed by ARN.
+    policies: BTreeMap<String, Arc<ManagedPolicy>>,
 }
 
 impl IamStore {
@@ -107,5 +130,43 @@ impl IamStore {
 
     pub(crate) fn remove_role(&mut self, name: &str) -> Option<Arc<Role>> {
         self.roles.remove(&name.to_ascii_lowercase())
+    }
+
+    /// The managed policy `arn` names: a customer managed one of this account or an AWS managed
+    /// one from the built-in table.
+    pub(crate) fn managed_policy(&self, arn: &str) -> Option<Arc<ManagedPolicy>> {
+        self.policies
+            .get(arn)
+            .cloned()
+            .or_else(|| aws_managed::policy(arn))
+    }
+
+    /// The customer managed policy named `name` (IAM keeps policy names unique per account).
+    pub(crate) fn customer_policy_named(&self, name: &str) -> Option<Arc<ManagedPolicy>> {
+        self.policies
+            .values()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .cloned()
+    }
+
+    /// Every customer managed policy, in ARN order.
+    pub(crate) fn customer_policies(&self) -> impl Iterator<Item = &ManagedPolicy> {
+        self.policies.values().map(AsRef::as_ref)
+    }
+
+    pub(crate) fn put_policy(&mut self, policy: Arc<ManagedPolicy>) {
+        self.policies.insert(policy.arn.clone(), policy);
+    }
+
+    pub(crate) fn remove_policy(&mut self, arn: &str) -> Option<Arc<ManagedPolicy>> {
+        self.policies.remove(arn)
+    }
+
+    /// How many roles have `arn` attached (GetPolicy's AttachmentCount).
+    pub(crate) fn attachment_count(&self, arn: &str) -> usize {
+        self.roles
+            .values()
+            .filter(|role| role.attached_policies.iter().any(|a| a == arn))
+            .count()
     }
 }
