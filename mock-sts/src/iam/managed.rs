@@ -85,11 +85,9 @@ pub(crate) fn get_policy(
     params: &Params,
 ) -> Result<(Arc<ManagedPolicy>, usize), AwsError> {
     let arn = policy_arn(params)?;
-    let policy = store
-        .managed_policy(arn)
-        .ok_or_else(|| AwsError::NoSuchPolicy {
-            arn: arn.to_owned(),
-        })?;
+    let policy = find_policy(store, arn).ok_or_else(|| AwsError::NoSuchPolicy {
+        arn: arn.to_owned(),
+    })?;
     let count = store.attachment_count(&policy.arn);
     Ok((policy, count))
 }
@@ -111,7 +109,7 @@ pub(crate) fn get_policy_version(
         arn: arn.to_owned(),
         version: version.to_owned(),
     };
-    let policy = store.managed_policy(arn).ok_or_else(no_version)?;
+    let policy = find_policy(store, arn).ok_or_else(no_version)?;
     if policy.version_id != version {
         return Err(no_version());
     }
@@ -123,7 +121,7 @@ pub(crate) fn delete_policy(store: &mut IamStore, params: &Params) -> Result<(),
     if aws_managed::is_aws_managed(arn) {
         return Err(AwsError::InvalidInput(InvalidInput::AwsManagedPolicy));
     }
-    if store.managed_policy(arn).is_none() {
+    if find_policy(store, arn).is_none() {
         return Err(AwsError::NoSuchPolicy {
             arn: arn.to_owned(),
         });
@@ -139,7 +137,7 @@ pub(crate) fn delete_policy(store: &mut IamStore, params: &Params) -> Result<(),
 pub(crate) fn attach_role_policy(store: &mut IamStore, params: &Params) -> Result<(), AwsError> {
     let (role_name, arn) = role_and_arn(params)?;
     let role = find(store, role_name)?;
-    if store.managed_policy(arn).is_none() {
+    if find_policy(store, arn).is_none() {
         return Err(AwsError::PolicyNotAttachable {
             arn: arn.to_owned(),
         });
@@ -192,7 +190,7 @@ pub(crate) fn list_attached_role_policies(
     let attached = role
         .attached_policies
         .iter()
-        .filter_map(|arn| store.managed_policy(arn))
+        .filter_map(|arn| find_policy(store, arn))
         .filter(|policy| policy.path.starts_with(prefix))
         .enumerate()
         .map(|(at, policy)| {
@@ -202,6 +200,14 @@ pub(crate) fn list_attached_role_policies(
             )
         });
     paging.page(attached)
+}
+
+/// The managed policy `arn` names: a customer managed one of this account or an AWS managed one
+/// from the built-in table.
+pub(crate) fn find_policy(store: &IamStore, arn: &str) -> Option<Arc<ManagedPolicy>> {
+    store
+        .customer_policy(arn)
+        .or_else(|| aws_managed::policy(arn))
 }
 
 fn policy_arn(params: &Params) -> Result<&str, AwsError> {

@@ -19,7 +19,7 @@ mod tags;
 
 pub(crate) use dump::dump;
 pub(crate) use managed::{
-    attach_role_policy, create_policy, delete_policy, detach_role_policy, get_policy,
+    attach_role_policy, create_policy, delete_policy, detach_role_policy, find_policy, get_policy,
     get_policy_version, list_attached_role_policies,
 };
 pub(crate) use policies::{

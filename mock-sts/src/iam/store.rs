@@ -1,13 +1,12 @@
 //! One account's OIDC providers, roles and customer managed policies, and the lookups STS makes
-//! in them. AWS managed policies are not stored: they come from the built-in table in
-//! `aws_managed`, looked up by ARN like the others.
+//! in them. AWS managed policies are not stored: `iam::find_policy` looks them up in the
+//! built-in table of `aws_managed`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use crate::iam::aws_managed;
 use crate::policy::PolicyDocument;
 
 /// A tag as IAM keeps it: the key in the letter case last written.
@@ -132,13 +131,9 @@ impl IamStore {
         self.roles.remove(&name.to_ascii_lowercase())
     }
 
-    /// The managed policy `arn` names: a customer managed one of this account or an AWS managed
-    /// one from the built-in table.
-    pub(crate) fn managed_policy(&self, arn: &str) -> Option<Arc<ManagedPolicy>> {
-        self.policies
-            .get(arn)
-            .cloned()
-            .or_else(|| aws_managed::policy(arn))
+    /// The customer managed policy `arn` names (`iam::find_policy` also finds AWS managed ones).
+    pub(crate) fn customer_policy(&self, arn: &str) -> Option<Arc<ManagedPolicy>> {
+        self.policies.get(arn).cloned()
     }
 
     /// The customer managed policy named `name` (IAM keeps policy names unique per account).

@@ -22,7 +22,7 @@ mod context;
 #[cfg(test)]
 mod tests;
 
-use crate::iam::{IamStore, Role};
+use crate::iam::{self, IamStore, Role};
 use crate::policy::{self, Decision, PolicyDocument, RequestContext};
 use crate::sessions::Session;
 use crate::state::Sts;
@@ -80,7 +80,7 @@ pub(crate) fn authorize(
     let managed: Vec<_> = role
         .attached_policies
         .iter()
-        .filter_map(|arn| store.managed_policy(arn))
+        .filter_map(|arn| iam::find_policy(&store, arn))
         .collect();
     let mut identity: Vec<Named<'_>> = role
         .inline_policies
@@ -131,7 +131,7 @@ fn session_managed(
         .policies
         .arns
         .iter()
-        .filter_map(|arn| store.managed_policy(arn))
+        .filter_map(|arn| iam::find_policy(store, arn))
         .collect()
 }
 
