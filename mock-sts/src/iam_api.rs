@@ -46,6 +46,16 @@ const ACTIONS: &[&str] = &[
     "DeletePolicy",
 ];
 
+const MANAGED_POLICY_ACTIONS: &[&str] = &[
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "ListAttachedRolePolicies",
+    "CreatePolicy",
+    "GetPolicy",
+    "GetPolicyVersion",
+    "DeletePolicy",
+];
+
 pub(crate) fn is_action(action: &str) -> bool {
     ACTIONS.contains(&action)
 }
@@ -107,7 +117,7 @@ async fn create_provider(
 fn run(sts: &Sts, action: &str, params: &Params, request_id: &str) -> Result<String, AwsError> {
     if action.contains("OpenIDConnectProvider") {
         provider_action(sts, action, params, request_id)
-    } else if action.ends_with("Policy") || action == "ListAttachedRolePolicies" {
+    } else if MANAGED_POLICY_ACTIONS.contains(&action) {
         policy_action(sts, action, params, request_id)
     } else {
         role_action(sts, action, params, request_id)
@@ -228,7 +238,7 @@ fn policy_action(
             request_id,
             iam::detach_role_policy(&mut sts.iam_mut(), params),
         ),
-        _ => role_action(sts, action, params, request_id),
+        _ => Err(unknown(action)),
     }
 }
 
