@@ -76,6 +76,8 @@ pub(crate) enum AwsError {
     WebIdentityAccessDenied,
     InvalidSessionTags(SessionTagProblem),
     InvalidSourceIdentity(SourceIdentityProblem),
+    /// Session policies and tags that pack to more than the allotted space (percent, over 100).
+    PackedPolicyTooLarge { percent: usize },
 
     // --- signed calls ------------------------------------------------------------------------
     MissingAuthenticationToken,
@@ -101,6 +103,16 @@ pub(crate) enum AwsError {
     RolePolicySizeExceeded { role: String, limit: usize },
     /// DeleteRole while the role still has permission policies.
     DeleteConflictPolicies,
+    /// DeleteRole while managed policies are still attached.
+    DeleteConflictAttachedPolicies,
+    /// DeletePolicy while the policy is attached to a role.
+    DeleteConflictPolicyAttached,
+    /// GetPolicy, DeletePolicy, DetachRolePolicy: no such policy (or not attached to the role).
+    NoSuchPolicy { arn: String },
+    /// AttachRolePolicy with an ARN that names no managed policy.
+    PolicyNotAttachable { arn: String },
+    NoSuchPolicyVersion { arn: String, version: String },
+    PolicyAlreadyExists { name: String },
     /// CreateOpenIDConnectProvider without thumbprints could not reach the provider to compute one.
     OpenIdIdpCommunicationError,
 }
@@ -144,6 +156,7 @@ impl AwsError {
             | Self::InvalidTimestamp
             | Self::InvalidSessionTags(_)
             | Self::InvalidSourceIdentity(_) => "InvalidIdentityToken",
+            Self::PackedPolicyTooLarge { .. } => "PackedPolicyTooLarge",
             Self::TokenExpired { .. } => "ExpiredTokenException",
             Self::WebIdentityAccessDenied | Self::IamAccessDenied { .. } => "AccessDenied",
             Self::MissingAuthenticationToken => "MissingAuthenticationToken",
@@ -159,12 +172,18 @@ impl AwsError {
             }
             Self::NoSuchRole { .. }
             | Self::NoSuchProvider { .. }
-            | Self::NoSuchRolePolicy { .. } => "NoSuchEntity",
+            | Self::NoSuchRolePolicy { .. }
+            | Self::NoSuchPolicy { .. }
+            | Self::PolicyNotAttachable { .. }
+            | Self::NoSuchPolicyVersion { .. } => "NoSuchEntity",
+            Self::PolicyAlreadyExists { .. } => "EntityAlreadyExists",
             Self::InvalidInput(_) => "InvalidInput",
             Self::TrustPolicyTooLarge { .. }
             | Self::QuotaExceeded { .. }
             | Self::RolePolicySizeExceeded { .. } => "LimitExceeded",
-            Self::DeleteConflictPolicies => "DeleteConflict",
+            Self::DeleteConflictPolicies
+            | Self::DeleteConflictAttachedPolicies
+            | Self::DeleteConflictPolicyAttached => "DeleteConflict",
             Self::OpenIdIdpCommunicationError => "OpenIdIdpCommunicationError",
         }
     }
@@ -183,8 +202,14 @@ impl AwsError {
             | Self::ExpiredSessionToken => StatusCode::FORBIDDEN,
             Self::NoSuchRole { .. }
             | Self::NoSuchProvider { .. }
-            | Self::NoSuchRolePolicy { .. } => StatusCode::NOT_FOUND,
+            | Self::NoSuchRolePolicy { .. }
+            | Self::NoSuchPolicy { .. }
+            | Self::PolicyNotAttachable { .. }
+            | Self::NoSuchPolicyVersion { .. } => StatusCode::NOT_FOUND,
             Self::ProviderAlreadyExists { .. }
+            | Self::PolicyAlreadyExists { .. }
+            | Self::DeleteConflictAttachedPolicies
+            | Self::DeleteConflictPolicyAttached
             | Self::RoleAlreadyExists { .. }
             | Self::TrustPolicyTooLarge { .. }
             | Self::QuotaExceeded { .. }
@@ -248,6 +273,9 @@ impl AwsError {
             }
             Self::InvalidSessionTags(problem) => session_tag_message(*problem).to_owned(),
             Self::InvalidSourceIdentity(problem) => source_identity_message(*problem).to_owned(),
+            Self::PackedPolicyTooLarge { percent } => {
+                format!("Packed policy consumes {percent}% of allotted space")
+            }
             Self::IamAccessDenied { caller_arn, action } => format!(
                 "User: {caller_arn} is not authorized to perform: iam:{action} because no identity-based policy allows the iam:{action} action"
             ),
@@ -285,6 +313,22 @@ impl AwsError {
             Self::DeleteConflictPolicies => {
                 "Cannot delete entity, must delete policies first.".to_owned()
             }
+            Self::DeleteConflictAttachedPolicies => {
+                "Cannot delete entity, must detach all policies first.".to_owned()
+            }
+            Self::DeleteConflictPolicyAttached => {
+                "Cannot delete a policy attached to entities.".to_owned()
+            }
+            Self::NoSuchPolicy { arn } => format!("Policy {arn} was not found."),
+            Self::PolicyNotAttachable { arn } => {
+                format!("Policy {arn} does not exist or is not attachable.")
+            }
+            Self::NoSuchPolicyVersion { arn, version } => {
+                format!("Policy {arn} version {version} does not exist or is not attachable.")
+            }
+            Self::PolicyAlreadyExists { name } => {
+                format!("A policy called {name} already exists. Duplicate names are not allowed.")
+            }
             Self::InvalidInput(reason) => invalid_input_message(reason).to_owned(),
             Self::TrustPolicyTooLarge { limit } => {
                 format!("Cannot exceed quota for ACLSizePerRole: {limit}")
@@ -317,6 +361,15 @@ impl AwsError {
             | Self::TrustPolicyTooLarge { .. }
             | Self::MalformedPolicyDocument(_)
             | Self::DeleteConflictPolicies
+            | Self::DeleteConflictAttachedPolicies
+            | Self::DeleteConflictPolicyAttached
+            | Self::PolicyNotAttachable { .. }
+            | Self::PolicyAlreadyExists { .. }
+            | Self::PackedPolicyTooLarge { .. }
+            | Self::QuotaExceeded {
+                quota: Quota::PoliciesPerRole | Quota::PolicySize,
+                ..
+            }
             | Self::RolePolicySizeExceeded { .. }
             | Self::InvalidInput(InvalidInput::DuplicateTagKeys) => Confidence::Attested,
             Self::InternalFailure | Self::OpenIdIdpCommunicationError => Confidence::Model,
@@ -325,7 +378,9 @@ impl AwsError {
             | Self::SignatureNotYetCurrent { .. }
             | Self::RoleAlreadyExists { .. }
             | Self::NoSuchRole { .. }
-            | Self::NoSuchRolePolicy { .. } => Confidence::Inferred,
+            | Self::NoSuchRolePolicy { .. }
+            | Self::NoSuchPolicy { .. }
+            | Self::NoSuchPolicyVersion { .. } => Confidence::Inferred,
             Self::InvalidRoleArn { .. }
             | Self::InvalidSignature
             | Self::TokenNotYetValid

@@ -37,6 +37,23 @@ const ACTIONS: &[&str] = &[
     "GetRolePolicy",
     "DeleteRolePolicy",
     "ListRolePolicies",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "ListAttachedRolePolicies",
+    "CreatePolicy",
+    "GetPolicy",
+    "GetPolicyVersion",
+    "DeletePolicy",
+];
+
+const MANAGED_POLICY_ACTIONS: &[&str] = &[
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "ListAttachedRolePolicies",
+    "CreatePolicy",
+    "GetPolicy",
+    "GetPolicyVersion",
+    "DeletePolicy",
 ];
 
 pub(crate) fn is_action(action: &str) -> bool {
@@ -100,6 +117,8 @@ async fn create_provider(
 fn run(sts: &Sts, action: &str, params: &Params, request_id: &str) -> Result<String, AwsError> {
     if action.contains("OpenIDConnectProvider") {
         provider_action(sts, action, params, request_id)
+    } else if MANAGED_POLICY_ACTIONS.contains(&action) {
+        policy_action(sts, action, params, request_id)
     } else {
         role_action(sts, action, params, request_id)
     }
@@ -183,6 +202,43 @@ fn role_action(
             };
             empty(action, request_id, result)
         }
+    }
+}
+
+/// The managed-policy actions (inline role policies go through `role_action`).
+fn policy_action(
+    sts: &Sts,
+    action: &str,
+    params: &Params,
+    request_id: &str,
+) -> Result<String, AwsError> {
+    let account = sts.config.account_id.as_str();
+    let now = sts.config.clock.now();
+    match action {
+        "CreatePolicy" => iam::create_policy(&mut sts.iam_mut(), account, params, now)
+            .map(|p| iam::policy_xml(action, &p, 0, request_id)),
+        "GetPolicy" => iam::get_policy(&sts.iam(), params)
+            .map(|(p, count)| iam::policy_xml(action, &p, count, request_id)),
+        "GetPolicyVersion" => iam::get_policy_version(&sts.iam(), params)
+            .map(|p| iam::policy_version_xml(&p, request_id)),
+        "ListAttachedRolePolicies" => iam::list_attached_role_policies(&sts.iam(), params)
+            .map(|page| iam::attached_policies_xml(&page, request_id)),
+        "DeletePolicy" => empty(
+            action,
+            request_id,
+            iam::delete_policy(&mut sts.iam_mut(), params),
+        ),
+        "AttachRolePolicy" => empty(
+            action,
+            request_id,
+            iam::attach_role_policy(&mut sts.iam_mut(), params),
+        ),
+        "DetachRolePolicy" => empty(
+            action,
+            request_id,
+            iam::detach_role_policy(&mut sts.iam_mut(), params),
+        ),
+        _ => Err(unknown(action)),
     }
 }
 

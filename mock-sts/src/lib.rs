@@ -24,6 +24,9 @@ mod ids;
 mod jwt;
 mod oidc;
 mod outcome;
+// Used by the S3 data plane: one decision for every call a session makes.
+#[allow(dead_code, reason = "called by the data-plane services")]
+mod permissions;
 pub mod policy;
 mod query;
 // Public for the path fedlab already uses (`request_log::LogEntry`); re-exported at the root.
@@ -57,7 +60,10 @@ pub use error::Error;
 pub use errors::Confidence;
 pub use request_log::LogEntry;
 pub use running::{Ready, RunningSts, spawn};
-pub use seed::{PolicyText, Seed, SeedFormatError, SeedPolicy, SeedProvider, SeedRole, SeedTag};
+pub use seed::{
+    PolicyText, Seed, SeedFormatError, SeedManagedPolicy, SeedPolicy, SeedProvider, SeedRole,
+    SeedTag,
+};
 pub use trust_request::{
     ASSUME_ROLE_WITH_WEB_IDENTITY, ActionEvaluation, SET_SOURCE_IDENTITY, SessionTags, TAG_SESSION,
     TrustEvaluation, TrustRequest,

@@ -3,7 +3,8 @@
 //!
 //! The field names are those of a fedlab scenario's `aws:` section (`providers: [{url,
 //! client_ids, thumbprints}]`, `roles: [{name, path, trust_policy, max_session_duration}]`),
-//! plus `tags`, `description` and inline `policies`, so a scenario's setup can seed a mock-sts
+//! plus `tags`, `description`, inline `policies` and `attached_policies` (managed policy ARNs) on
+//! roles and the account's customer `managed_policies`, so a scenario's setup can seed a mock-sts
 //! as it is. Seeding runs every entry through the IAM API's own validation.
 
 use serde::{Deserialize, Serialize};
@@ -14,8 +15,26 @@ use serde::{Deserialize, Serialize};
 pub struct Seed {
     #[serde(default)]
     pub providers: Vec<SeedProvider>,
+    /// Customer managed policies (CreatePolicy), created before the roles that attach them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub managed_policies: Vec<SeedManagedPolicy>,
     #[serde(default)]
     pub roles: Vec<SeedRole>,
+}
+
+/// CreatePolicy: a customer managed policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedManagedPolicy {
+    pub name: String,
+    /// Default `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub document: PolicyText,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<SeedTag>,
 }
 
 /// CreateOpenIDConnectProvider.
@@ -33,7 +52,8 @@ pub struct SeedProvider {
     pub tags: Vec<SeedTag>,
 }
 
-/// CreateRole, then PutRolePolicy for each inline policy.
+/// CreateRole, then PutRolePolicy for each inline policy, then AttachRolePolicy for each
+/// attached policy ARN (AWS managed, or a customer managed one of `managed_policies`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedRole {
@@ -51,6 +71,8 @@ pub struct SeedRole {
     pub tags: Vec<SeedTag>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<SeedPolicy>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attached_policies: Vec<String>,
 }
 
 /// An inline permission policy of a role.

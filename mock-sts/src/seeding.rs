@@ -1,11 +1,12 @@
-//! Seeding: a [`Seed`]'s providers and roles created through the IAM actions themselves, so a
-//! bad entry fails with IAM's own answer and names the entry.
+//! Seeding: a [`Seed`]'s providers, customer managed policies and roles (with their inline and
+//! attached policies) created through the IAM actions themselves, so a bad entry fails with IAM's
+//! own answer and names the entry.
 
 use crate::error::Error;
 use crate::errors::AwsError;
 use crate::iam::{self, IamStore, NewProvider};
 use crate::query::Params;
-use crate::seed::{Seed, SeedProvider, SeedRole, SeedTag};
+use crate::seed::{Seed, SeedManagedPolicy, SeedProvider, SeedRole, SeedTag};
 use crate::state::Sts;
 
 /// Creates every provider, then every role, in order. Providers without thumbprints need
@@ -28,6 +29,11 @@ pub(crate) fn apply(sts: &Sts, seed: &Seed) -> Result<(), Error> {
         iam::insert_open_id_connect_provider(&mut store, new, now)
             .map_err(|e| failed(entry(), &e))?;
     }
+    for (index, policy) in seed.managed_policies.iter().enumerate() {
+        let entry = || format!("managed_policies[{index}] ({})", policy.name);
+        iam::create_policy(&mut store, account, &policy_params(policy), now)
+            .map_err(|e| failed(entry(), &e))?;
+    }
     for (index, role) in seed.roles.iter().enumerate() {
         let entry = || format!("roles[{index}] ({})", role.name);
         iam::create_role(&mut store, account, &role_params(role), now)
@@ -39,6 +45,13 @@ pub(crate) fn apply(sts: &Sts, seed: &Seed) -> Result<(), Error> {
                 ("PolicyDocument".to_owned(), policy.document.to_text()),
             ]);
             iam::put_role_policy(&mut store, &params).map_err(|e| failed(entry(), &e))?;
+        }
+        for arn in &role.attached_policies {
+            let params = params(&[
+                ("RoleName".to_owned(), role.name.clone()),
+                ("PolicyArn".to_owned(), arn.clone()),
+            ]);
+            iam::attach_role_policy(&mut store, &params).map_err(|e| failed(entry(), &e))?;
         }
     }
     Ok(())
@@ -105,6 +118,22 @@ fn role_params(role: &SeedRole) -> Params {
             .map(|text| ("Description".to_owned(), text)),
     );
     tags(&mut pairs, &role.tags);
+    params(&pairs)
+}
+
+fn policy_params(policy: &SeedManagedPolicy) -> Params {
+    let mut pairs = vec![
+        ("PolicyName".to_owned(), policy.name.clone()),
+        ("PolicyDocument".to_owned(), policy.document.to_text()),
+    ];
+    pairs.extend(policy.path.clone().map(|path| ("Path".to_owned(), path)));
+    pairs.extend(
+        policy
+            .description
+            .clone()
+            .map(|text| ("Description".to_owned(), text)),
+    );
+    tags(&mut pairs, &policy.tags);
     params(&pairs)
 }
 

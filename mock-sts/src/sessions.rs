@@ -1,12 +1,16 @@
 //! Temporary credentials issued by AssumeRoleWithWebIdentity, looked up when they sign a call.
+//! A session remembers what `permissions::authorize` needs later: its role (by name, so the
+//! role's permissions are read as they are at the time of each request), its session policies,
+//! session tags and source identity.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use time::OffsetDateTime;
 
 use crate::ids::{self, RandomUnavailable};
+use crate::policy::PolicyDocument;
 
 #[derive(Clone)]
 pub(crate) struct Session {
@@ -18,6 +22,37 @@ pub(crate) struct Session {
     /// `arn:aws:sts::<account>:assumed-role/<role name>/<session>` (no role path).
     pub(crate) assumed_role_arn: String,
     pub(crate) expiration: OffsetDateTime,
+    /// Shared, so the copy a signed call takes stays small.
+    pub(crate) scope: Arc<Scope>,
+}
+
+/// What a session may do and what it carries into each request's context.
+#[derive(Debug)]
+pub(crate) struct Scope {
+    pub(crate) role_name: String,
+    /// The role's own ARN, path included (`aws:PrincipalArn`).
+    pub(crate) role_arn: String,
+    /// The IAM OIDC provider the token came through (`aws:FederatedProvider`).
+    pub(crate) provider_arn: String,
+    pub(crate) policies: SessionPolicies,
+    /// The token's session tags, in token order (`aws:PrincipalTag/<key>`).
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) source_identity: Option<String>,
+}
+
+/// The session policies passed when the session was issued (`Policy`, `PolicyArns`). Managed
+/// ones are kept by ARN and read at each request, as the role's attached policies are.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SessionPolicies {
+    pub(crate) inline: Option<Arc<PolicyDocument>>,
+    pub(crate) arns: Vec<String>,
+}
+
+impl SessionPolicies {
+    /// Whether any session policy was passed: then they, too, must allow each request.
+    pub(crate) fn any(&self) -> bool {
+        self.inline.is_some() || !self.arns.is_empty()
+    }
 }
 
 // Hand-written so the secret and the session token never reach a log line through `{:?}`.
@@ -32,13 +67,18 @@ impl fmt::Debug for Session {
 }
 
 /// The role and session a set of credentials is issued for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Grant<'a> {
     pub(crate) account: &'a str,
     pub(crate) role_name: &'a str,
+    pub(crate) role_arn: &'a str,
     pub(crate) role_id: &'a str,
     pub(crate) role_session_name: &'a str,
+    pub(crate) provider_arn: &'a str,
     pub(crate) expiration: OffsetDateTime,
+    pub(crate) policies: SessionPolicies,
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) source_identity: Option<String>,
 }
 
 #[derive(Default)]
@@ -63,9 +103,14 @@ impl Sessions {
         let Grant {
             account,
             role_name,
+            role_arn,
             role_id,
             role_session_name,
+            provider_arn,
             expiration,
+            policies,
+            tags,
+            source_identity,
         } = grant;
         let session = Session {
             access_key_id: ids::session_access_key_id()?,
@@ -77,6 +122,14 @@ impl Sessions {
                 "arn:aws:sts::{account}:assumed-role/{role_name}/{role_session_name}"
             ),
             expiration,
+            scope: Arc::new(Scope {
+                role_name: role_name.to_owned(),
+                role_arn: role_arn.to_owned(),
+                provider_arn: provider_arn.to_owned(),
+                policies,
+                tags,
+                source_identity,
+            }),
         };
         self.by_access_key
             .write()

@@ -162,3 +162,11 @@ pub const SOURCE_IDENTITY_BEFORE_SUBJECT: bool = true;
 /// of 2–64 `[\w+=,.@-]`) is refused. AWS documents the limits but not its answer; fedlab refuses
 /// with `InvalidIdentityToken` and a chosen message, checked with the other claims.
 pub const REFUSE_MALFORMED_SESSION_CLAIMS: bool = true;
+
+/// How much packed session policy and tag text a session may carry: `PackedPolicySize` is the
+/// rounded-up percentage of this budget used, and over 100 % the call fails with
+/// `PackedPolicyTooLarge`. AWS compresses the inline session policy, the policy ARNs and the
+/// session tags into a binary format whose size it does not disclose; fedlab counts the policy's
+/// characters without whitespace, each ARN's characters and each tag's key and value against
+/// 2,048 characters, the plaintext limit of session policies.
+pub const PACKED_POLICY_BUDGET: usize = 2048;

@@ -38,6 +38,8 @@ pub(crate) enum InvalidInput {
     DuplicateTagKeys,
     /// A `Marker` this account never handed out.
     InvalidMarker,
+    /// DeletePolicy on an AWS managed policy (`arn:aws:iam::aws:policy/…`).
+    AwsManagedPolicy,
 }
 
 /// Which IAM quota a request would exceed (`LimitExceeded`).
@@ -46,6 +48,11 @@ pub(crate) enum Quota {
     TagsPerRole,
     TagsPerOpenIdConnectProvider,
     ClientIdsPerOpenIdConnectProvider,
+    TagsPerPolicy,
+    /// Managed policies attached to one role (10 by default).
+    PoliciesPerRole,
+    /// A managed policy's document (6,144 characters without whitespace).
+    PolicySize,
 }
 
 /// Why the session tags of a web identity token were refused (`https://aws.amazon.com/tags`).
@@ -94,6 +101,7 @@ pub(super) fn invalid_input_message(reason: &InvalidInput) -> &'static str {
             "Duplicate tag keys found. Please note that Tag keys are case insensitive."
         }
         InvalidInput::InvalidMarker => "Invalid Marker.",
+        InvalidInput::AwsManagedPolicy => "AWS managed policies cannot be changed or deleted.",
     }
 }
 
@@ -103,6 +111,9 @@ pub(super) fn quota_name(quota: Quota) -> &'static str {
         Quota::TagsPerRole => "TagsPerRole",
         Quota::TagsPerOpenIdConnectProvider => "TagsPerOpenIdConnectProvider",
         Quota::ClientIdsPerOpenIdConnectProvider => "ClientIdsPerOpenIdConnectProvider",
+        Quota::TagsPerPolicy => "TagsPerPolicy",
+        Quota::PoliciesPerRole => "PoliciesPerRole",
+        Quota::PolicySize => "PolicySize",
     }
 }
 

@@ -1,9 +1,11 @@
-//! The store as a [`Seed`]: every provider in ARN order and every role in (lower-case) name
-//! order, each field as IAM holds it, so dumping, seeding a new mock-sts with the dump and
-//! dumping again gives the same text.
+//! The store as a [`Seed`]: every provider and customer managed policy in ARN order and every
+//! role in (lower-case) name order, each field as IAM holds it (attached policies in attachment
+//! order), so dumping, seeding a new mock-sts with the dump and dumping again gives the same text.
 
 use crate::iam::store::{IamStore, Tag};
-use crate::seed::{PolicyText, Seed, SeedPolicy, SeedProvider, SeedRole, SeedTag};
+use crate::seed::{
+    PolicyText, Seed, SeedManagedPolicy, SeedPolicy, SeedProvider, SeedRole, SeedTag,
+};
 
 pub(crate) fn dump(store: &IamStore) -> Seed {
     Seed {
@@ -14,6 +16,16 @@ pub(crate) fn dump(store: &IamStore) -> Seed {
                 client_ids: provider.client_ids.clone(),
                 thumbprints: provider.thumbprints.clone(),
                 tags: seed_tags(&provider.tags),
+            })
+            .collect(),
+        managed_policies: store
+            .customer_policies()
+            .map(|policy| SeedManagedPolicy {
+                name: policy.name.clone(),
+                path: Some(policy.path.clone()),
+                description: policy.description.clone(),
+                document: PolicyText::Text(policy.text.clone()),
+                tags: seed_tags(&policy.tags),
             })
             .collect(),
         roles: store
@@ -33,6 +45,7 @@ pub(crate) fn dump(store: &IamStore) -> Seed {
                         document: PolicyText::Text(policy.text.clone()),
                     })
                     .collect(),
+                attached_policies: role.attached_policies.clone(),
             })
             .collect(),
     }

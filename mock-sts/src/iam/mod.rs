@@ -1,11 +1,16 @@
-//! The IAM control plane mock-sts needs: OIDC providers and roles, created through the real AWS
-//! API. `store` holds them; `providers`, `roles`, `tags` and `policies` validate requests and
-//! change the store the way IAM does, with the member shapes in `params`; `render` writes IAM's
-//! XML answers; `seed` loads and dumps a whole account.
+//! The IAM control plane mock-sts needs: OIDC providers, roles and their permission policies,
+//! created through the real AWS API. `store` holds them; `providers`, `roles`, `tags`, `policies`
+//! (inline) and `managed` (managed policies and attachments) validate requests and change the
+//! store the way IAM does, with the member shapes in `params`; `aws_managed` is the built-in table
+//! of AWS managed policies; `render` and `policy_render` write IAM's XML answers; `dump` turns the
+//! store into a seed.
 
+mod aws_managed;
 mod dump;
+mod managed;
 mod params;
 mod policies;
+mod policy_render;
 mod providers;
 mod render;
 mod roles;
@@ -13,9 +18,14 @@ mod store;
 mod tags;
 
 pub(crate) use dump::dump;
+pub(crate) use managed::{
+    attach_role_policy, create_policy, delete_policy, detach_role_policy, find_policy, get_policy,
+    get_policy_version, list_attached_role_policies,
+};
 pub(crate) use policies::{
     delete_role_policy, get_role_policy, list_role_policies, put_role_policy,
 };
+pub(crate) use policy_render::{attached_policies_xml, policy_version_xml, policy_xml};
 pub(crate) use providers::{
     NewProvider, add_client_id, delete_open_id_connect_provider, get_open_id_connect_provider,
     insert_open_id_connect_provider, list_tags as list_provider_tags, remove_client_id,
@@ -30,4 +40,4 @@ pub(crate) use roles::{
     create_role, delete_role, get_role, list_role_tags, list_roles, tag_role, untag_role,
     update_assume_role_policy, update_role,
 };
-pub(crate) use store::{IamStore, Provider, Role};
+pub(crate) use store::{IamStore, ManagedPolicy, Provider, Role};

@@ -191,6 +191,36 @@ pub(super) const THUMBPRINT_LIST: StringRule = StringRule {
     pattern: None,
     sensitive: false,
 };
+pub(super) const POLICY_ARN: StringRule = StringRule {
+    param: "PolicyArn",
+    member: "policyArn",
+    required: true,
+    min: 20,
+    max: 2048,
+    pattern: Some(Pattern::Arn),
+    sensitive: false,
+};
+/// CreatePolicy's `Description` (policyDescriptionType: up to 1000, no pattern).
+pub(super) const POLICY_DESCRIPTION: StringRule = StringRule {
+    param: "Description",
+    member: "description",
+    required: false,
+    min: 0,
+    max: 1000,
+    pattern: None,
+    sensitive: false,
+};
+/// policyVersionIdType; its pattern (`v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`) is not checked: an ID
+/// that breaks it names no version either.
+pub(super) const VERSION_ID: StringRule = StringRule {
+    param: "VersionId",
+    member: "versionId",
+    required: true,
+    min: 0,
+    max: 128,
+    pattern: None,
+    sensitive: false,
+};
 const MARKER: StringRule = StringRule {
     param: "Marker",
     member: "marker",

@@ -113,7 +113,7 @@ pub(crate) fn role_policy_xml(role: &str, name: &str, text: &str, request_id: &s
 }
 
 /// The model's member order: the list, `IsTruncated`, then `Marker` when there is more.
-fn write_paging<T>(x: &mut XmlWriter, page: &Page<T>) {
+pub(super) fn write_paging<T>(x: &mut XmlWriter, page: &Page<T>) {
     x.leaf(
         "IsTruncated",
         if page.marker.is_some() {
@@ -128,7 +128,7 @@ fn write_paging<T>(x: &mut XmlWriter, page: &Page<T>) {
 }
 
 /// `<Tags>` only when there are any, as IAM leaves empty lists out of entity answers.
-fn write_tags(x: &mut XmlWriter, tags: &[Tag]) {
+pub(super) fn write_tags(x: &mut XmlWriter, tags: &[Tag]) {
     if tags.is_empty() {
         return;
     }
@@ -164,7 +164,7 @@ fn write_role(x: &mut XmlWriter, role: &Role) {
 
 /// RFC 3986 percent-encoding, with a space as `%20`: botocore decodes with `unquote`, not
 /// `unquote_plus`, so a `+` would survive as a plus sign.
-fn percent_encode(text: &str) -> String {
+pub(super) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {

@@ -1,4 +1,6 @@
-//! One account's OIDC providers and roles, and the lookups STS makes in them.
+//! One account's OIDC providers, roles and customer managed policies, and the lookups STS makes
+//! in them. AWS managed policies are not stored: `iam::find_policy` looks them up in the
+//! built-in table of `aws_managed`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,12 +33,28 @@ pub(crate) struct Provider {
 pub(crate) struct InlinePolicy {
     /// The document exactly as the caller sent it.
     pub(crate) text: String,
-    /// Parsed as an identity policy; kept for the permission checks a later version will make.
-    #[allow(
-        dead_code,
-        reason = "stored now, evaluated once roles' permissions are modelled"
-    )]
+    /// Parsed as an identity policy, as `permissions::authorize` evaluates it.
     pub(crate) document: PolicyDocument,
+}
+
+/// A managed policy: customer managed (CreatePolicy) or one of the built-in AWS managed ones.
+/// Only the default version exists: mock-sts has no CreatePolicyVersion.
+#[derive(Debug, Clone)]
+pub(crate) struct ManagedPolicy {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) arn: String,
+    /// `ANPA` + 17 characters.
+    pub(crate) policy_id: String,
+    pub(crate) description: Option<String>,
+    /// `v1` for customer managed policies; AWS's current version for AWS managed ones.
+    pub(crate) version_id: String,
+    /// The document exactly as the caller (or AWS's reference page) wrote it.
+    pub(crate) text: String,
+    pub(crate) document: PolicyDocument,
+    pub(crate) tags: Vec<Tag>,
+    pub(crate) created: OffsetDateTime,
+    pub(crate) updated: OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +71,8 @@ pub(crate) struct Role {
     pub(crate) tags: Vec<Tag>,
     /// By policy name, case-sensitively.
     pub(crate) inline_policies: BTreeMap<String, InlinePolicy>,
+    /// Managed policy ARNs, in the order they were attached.
+    pub(crate) attached_policies: Vec<String>,
     pub(crate) created: OffsetDateTime,
 }
 
@@ -64,6 +84,8 @@ pub(crate) struct IamStore {
     providers: BTreeMap<String, Arc<Provider>>,
     /// Keyed by lower-case name: IAM keeps role names unique case-insensitively.
     roles: BTreeMap<String, Arc<Role>>,
+    /// Customer managed policies, keyed by ARN.
+    policies: BTreeMap<String, Arc<ManagedPolicy>>,
 }
 
 impl IamStore {
@@ -107,5 +129,39 @@ impl IamStore {
 
     pub(crate) fn remove_role(&mut self, name: &str) -> Option<Arc<Role>> {
         self.roles.remove(&name.to_ascii_lowercase())
+    }
+
+    /// The customer managed policy `arn` names (`iam::find_policy` also finds AWS managed ones).
+    pub(crate) fn customer_policy(&self, arn: &str) -> Option<Arc<ManagedPolicy>> {
+        self.policies.get(arn).cloned()
+    }
+
+    /// The customer managed policy named `name` (IAM keeps policy names unique per account).
+    pub(crate) fn customer_policy_named(&self, name: &str) -> Option<Arc<ManagedPolicy>> {
+        self.policies
+            .values()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .cloned()
+    }
+
+    /// Every customer managed policy, in ARN order.
+    pub(crate) fn customer_policies(&self) -> impl Iterator<Item = &ManagedPolicy> {
+        self.policies.values().map(AsRef::as_ref)
+    }
+
+    pub(crate) fn put_policy(&mut self, policy: Arc<ManagedPolicy>) {
+        self.policies.insert(policy.arn.clone(), policy);
+    }
+
+    pub(crate) fn remove_policy(&mut self, arn: &str) -> Option<Arc<ManagedPolicy>> {
+        self.policies.remove(arn)
+    }
+
+    /// How many roles have `arn` attached (GetPolicy's AttachmentCount).
+    pub(crate) fn attachment_count(&self, arn: &str) -> usize {
+        self.roles
+            .values()
+            .filter(|role| role.attached_policies.iter().any(|a| a == arn))
+            .count()
     }
 }

@@ -36,12 +36,14 @@ pub(super) fn trust_request(
 /// The element order live STS sends (recorded in smithy-lang/smithy-rs,
 /// `aws/rust-runtime/aws-config/test-data/default-credential-provider-chain/web_identity_token_env/http-traffic.json`);
 /// `SourceIdentity`, which that recording lacks, goes where `unknowns::SOURCE_IDENTITY_BEFORE_SUBJECT`
-/// says.
+/// says; `PackedPolicySize`, present when session policies or tags were passed, right after
+/// `Credentials`.
 pub(super) fn success_xml(
     audience: &str,
     session: &Session,
     provider: &Provider,
     claims: &Claims,
+    packed_policy_size: Option<usize>,
     request_id: &str,
 ) -> String {
     xml::success("AssumeRoleWithWebIdentity", Service::Sts, request_id, |x| {
@@ -60,6 +62,10 @@ pub(super) fn success_xml(
             .leaf("SessionToken", &session.session_token)
             .leaf("Expiration", &times::iso8601(session.expiration))
             .close("Credentials");
+        // After Credentials, before SourceIdentity (the reference order; live position unseen).
+        if let Some(percent) = packed_policy_size {
+            x.leaf("PackedPolicySize", &percent.to_string());
+        }
         let source_identity = claims.source_identity.as_deref();
         if let Some(source_identity) =
             source_identity.filter(|_| unknowns::SOURCE_IDENTITY_BEFORE_SUBJECT)

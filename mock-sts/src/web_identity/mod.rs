@@ -4,7 +4,7 @@
 //! with the bytes `docs/aws-behaviour.md` cites.
 //!
 //! `request` reads the parameters, `claims` the token (`session_claims` its session tags and
-//! source identity), `pipeline` runs the checks, `answer` builds
+//! source identity), `session_policy` the session policies, `pipeline` runs the checks, `answer` builds
 //! the trust-policy context and the success XML.
 
 mod answer;
@@ -12,6 +12,7 @@ mod claims;
 mod pipeline;
 mod request;
 pub(crate) mod session_claims;
+mod session_policy;
 
 #[cfg(test)]
 mod tests;

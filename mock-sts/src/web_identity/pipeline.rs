@@ -25,6 +25,7 @@ use crate::unknowns::{self, Check};
 use crate::web_identity::answer;
 use crate::web_identity::claims::Claims;
 use crate::web_identity::request::{self, DEFAULT_DURATION_SECS, RoleArn, Validated};
+use crate::web_identity::session_policy;
 
 /// Runs every check in `order` (then any check `order` leaves out) and, when all pass, issues
 /// credentials.
@@ -318,22 +319,33 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Credentials for the role, once every check has passed.
+    /// Credentials for the role, once every check has passed and the session policies parse
+    /// and fit (checked last: a choice, see docs/unknowns.md).
     fn issue(&mut self, request_id: &str) -> Result<String, AwsError> {
         let request = self.request()?;
         let role = self.role()?;
         let provider = self.provider()?;
         let audience = self.audience()?;
         let claims = self.claims()?;
+        let (policies, packed) = session_policy::read(self.params, claims.session_tags.as_ref())?;
         let duration = request.duration.unwrap_or(DEFAULT_DURATION_SECS);
         let expiration =
             self.now.replace_nanosecond(0).unwrap_or(self.now) + Duration::seconds(duration);
         let issued = self.sts.sessions.issue(Grant {
             account: &self.sts.config.account_id,
             role_name: &role.name,
+            role_arn: &role.arn,
             role_id: &role.role_id,
             role_session_name: request.session_name,
+            provider_arn: &provider.arn,
             expiration,
+            policies,
+            tags: claims
+                .session_tags
+                .as_ref()
+                .map(|t| t.tags.clone())
+                .unwrap_or_default(),
+            source_identity: claims.source_identity.clone(),
         });
         let session = match issued {
             Ok(session) => session,
@@ -345,7 +357,7 @@ impl<'a> Run<'a> {
         self.facts.issued_access_key_id = Some(session.access_key_id.clone());
         self.facts.detail = self.allowed_by.take();
         Ok(answer::success_xml(
-            &audience, &session, &provider, &claims, request_id,
+            &audience, &session, &provider, &claims, packed, request_id,
         ))
     }
 }

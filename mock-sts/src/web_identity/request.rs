@@ -29,7 +29,7 @@ pub(super) fn validate(params: &Params) -> Result<Validated<'_>, AwsError> {
     let session_name = checker.string(params, SESSION_NAME);
     let token = checker.string(params, TOKEN);
     checker.string(params, PROVIDER_ID);
-    // Session policies are validated but not applied: roles have no permission policies yet.
+    // Only the model's constraints here; `session_policy` parses and packs them at issue time.
     let policy_arns = params.list_field("PolicyArns", "arn");
     checker.max_items("policyArns", &policy_arns, 10);
     checker.string(params, POLICY);

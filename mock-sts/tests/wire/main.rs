@@ -10,11 +10,13 @@
 )]
 
 mod iam;
+mod iam_managed;
 mod iam_providers;
 mod iam_roles;
 mod protocol;
 mod request_log;
 mod seed;
+mod session_policies;
 mod session_tags;
 mod signed;
 mod support;

@@ -1,5 +1,6 @@
 //! Seeding a mock-sts from a seed file and dumping it with `GET /-/mock/state`: entries go
-//! through IAM's own validation, and a dump seeds an identical account.
+//! through IAM's own validation, and a dump (customer managed and attached policies included)
+//! seeds an identical account.
 
 use std::sync::Arc;
 
@@ -13,6 +14,11 @@ providers:
     client_ids: [sts.amazonaws.com, gitlab]
     thumbprints: ["ABCDEF0123456789ABCDEF0123456789ABCDEF01"]
     tags: [{key: team, value: platform}]
+managed_policies:
+  - name: read-artifacts
+    path: /ci/
+    description: CI jobs read build artifacts
+    document: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::artifacts/*"}]}'
 roles:
   - name: gitlab-ci
     trust_policy: |
@@ -33,6 +39,9 @@ roles:
     policies:
       - name: artifacts
         document: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    attached_policies:
+      - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+      - arn:aws:iam::123456789012:policy/ci/read-artifacts
 "#;
 
 fn config(seed: Seed) -> Config {

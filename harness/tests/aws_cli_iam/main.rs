@@ -2,6 +2,8 @@
 //! the CLI's own output and then mock-sts's state (`RunningSts::iam_state`) are checked, so a
 //! shape the CLI cannot parse, or a change the answer claims but the store lacks, both fail.
 //!
+//! The permission-policy calls are in `policies`.
+//!
 //! Needs the aws CLI: `FEDLAB_AWS_CLI=/path/to/aws cargo test -p fedlab --test aws_cli_iam --
 //! --ignored` (`aws` on the PATH otherwise).
 
@@ -10,6 +12,8 @@
     clippy::expect_used,
     reason = "test helpers outside #[test] functions panic on purpose"
 )]
+
+mod policies;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
