@@ -305,3 +305,23 @@ fn the_request_time_comes_from_now_and_is_shown_only_when_the_policy_tests_it() 
     let plain = with_claims("synthetic-passing.json", &[ISSUER, AUD, MAIN], &["--json"]);
     assert!(json_of(&plain)["context"].get("aws:CurrentTime").is_none());
 }
+
+#[test]
+fn without_a_role_arn_the_policys_own_provider_for_the_issuer_is_taken() {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(
+        &mut file,
+        br#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {"gitlab.example.com:aud": "sts.amazonaws.com"}}}]}"#,
+    )
+    .unwrap();
+    let path = file.path().to_str().unwrap().to_owned();
+    let output = with_claims(&path, &[ISSUER, AUD, MAIN], &["--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        json_of(&output)["provider_arn"],
+        "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"
+    );
+}

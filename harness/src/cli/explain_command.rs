@@ -31,7 +31,8 @@ pub(super) struct ExplainArgs {
     /// The issuer URL or host (default: the `iss` claim).
     #[arg(long)]
     issuer: Option<String>,
-    /// The IAM OIDC provider ARN (default: arn:aws:iam::<the role's account>:oidc-provider/<host>).
+    /// The IAM OIDC provider ARN (default: arn:aws:iam::<the role's account>:oidc-provider/<host>;
+    /// without --role-arn, the policy's own Federated provider for the issuer).
     #[arg(long)]
     provider_arn: Option<String>,
     /// The role's ARN; its account is the provider's default account.

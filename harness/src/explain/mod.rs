@@ -29,7 +29,7 @@ mod input;
 mod model;
 mod render;
 
-use mock_sts::policy::{self, PolicyDocument, PolicyKind};
+use mock_sts::policy::{self, PolicyDocument, PolicyKind, PrincipalKind, PrincipalSet};
 use mock_sts::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, TrustRequest, WireError, read_session_claims};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -39,6 +39,7 @@ pub use model::{Answer, Claims, ClaimsSource, ExplainError, ExplainOptions, Expl
 pub use render::text;
 
 use crate::lint::issuer_host;
+use crate::lint::oidc_provider_host;
 
 impl ExplainOptions {
     /// Defaults (issuer from `iss`, the default account, session name `fedlab`, mock-sts's
@@ -70,16 +71,21 @@ pub fn explain(
         .ok_or(ExplainError::NoIssuer)?
         .to_owned();
     let host = issuer_host(&issuer);
-    let account = options
-        .role_arn
-        .as_deref()
-        .and_then(|arn| arn.split(':').nth(4))
-        .filter(|account| !account.is_empty())
-        .unwrap_or(DEFAULT_ACCOUNT_ID);
-    let provider_arn = options
-        .provider_arn
-        .clone()
-        .unwrap_or_else(|| format!("arn:aws:iam::{account}:oidc-provider/{host}"));
+    let provider_arn = match (&options.provider_arn, &options.role_arn) {
+        (Some(arn), _) => arn.clone(),
+        (None, Some(role_arn)) => {
+            let account = role_arn
+                .split(':')
+                .nth(4)
+                .filter(|account| !account.is_empty())
+                .unwrap_or(DEFAULT_ACCOUNT_ID);
+            format!("arn:aws:iam::{account}:oidc-provider/{host}")
+        }
+        // Without an account given, the policy's own provider for this issuer is the one the
+        // user means: judging it against another account would only report a false mismatch.
+        (None, None) => trusted_provider_for(&document, &host)
+            .unwrap_or_else(|| format!("arn:aws:iam::{DEFAULT_ACCOUNT_ID}:oidc-provider/{host}")),
+    };
     let (session_tags, source_identity) =
         read_session_claims(&claims.claims).map_err(|wire| ExplainError::SessionClaims {
             code: wire.code,
@@ -128,6 +134,23 @@ pub fn explain(
         evaluation,
         hints,
     })
+}
+
+/// The first `Federated` principal of the policy that is the IAM OIDC provider for `host`.
+fn trusted_provider_for(document: &PolicyDocument, host: &str) -> Option<String> {
+    document
+        .statements
+        .iter()
+        .filter_map(|statement| statement.principal.as_ref())
+        .filter(|principal| !principal.negated)
+        .filter_map(|principal| match &principal.principals {
+            PrincipalSet::Listed(entries) => Some(entries),
+            PrincipalSet::Anyone => None,
+        })
+        .flatten()
+        .filter(|entry| entry.kind == PrincipalKind::Federated)
+        .find(|entry| oidc_provider_host(&entry.value) == Some(host))
+        .map(|entry| entry.value.clone())
 }
 
 fn parse(policy_text: &str) -> Result<PolicyDocument, ExplainError> {

@@ -64,7 +64,8 @@ pub struct ExplainOptions {
     /// Issuer URL or host; default: the `iss` claim.
     pub issuer: Option<String>,
     /// Default `arn:aws:iam::<account>:oidc-provider/<host>`, the account being the role's (from
-    /// `role_arn`) or mock-sts's default account.
+    /// `role_arn`); without a role ARN, the policy's own `Federated` provider for the issuer, or
+    /// else mock-sts's default account.
     pub provider_arn: Option<String>,
     pub role_arn: Option<String>,
     pub session_name: String,

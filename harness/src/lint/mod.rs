@@ -32,7 +32,9 @@ use mock_sts::policy::{self, PolicyDocument, PolicyError, PolicyKind};
 pub use model::{Finding, LintOptions, Pointer, Report, Rule, Severity};
 pub use render::text;
 
-use principal_rules::{is_web_identity_allow, oidc_provider_host};
+pub(crate) use principal_rules::oidc_provider_host;
+
+use principal_rules::is_web_identity_allow;
 use source::{Source, document_pointer};
 
 /// Lints one trust policy. Never fails: a document IAM refuses is a `malformed-policy` finding.
