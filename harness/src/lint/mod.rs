@@ -17,7 +17,6 @@
 //! ```
 
 mod condition_rules;
-mod glob;
 mod model;
 mod principal_rules;
 mod render;

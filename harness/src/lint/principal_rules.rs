@@ -2,9 +2,9 @@
 
 use mock_sts::policy::{Effect, PrincipalKind, PrincipalSet, Statement};
 
-use super::glob::matches_ignoring_case;
 use super::model::{Finding, Rule};
 use super::source::Source;
+use mock_sts::policy::action_like;
 
 const WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
 
@@ -29,7 +29,7 @@ pub(crate) fn is_web_identity_allow(statement: &Statement) -> bool {
             .action
             .patterns
             .iter()
-            .any(|pattern| matches_ignoring_case(pattern, WEB_IDENTITY));
+            .any(|pattern| action_like(pattern, WEB_IDENTITY));
     statement.effect == Effect::Allow && trusts_federated && covers
 }
 

@@ -55,6 +55,17 @@ pub fn parse(json: &str, kind: PolicyKind) -> Result<PolicyDocument, PolicyError
     parse::document(json, kind)
 }
 
+/// IAM's wildcard match (`StringLike`): `*` any run of characters, `?` exactly one, whole string,
+/// case-sensitive. Public so tools that reason about patterns match exactly as the engine does.
+pub fn string_like(pattern: &str, text: &str) -> bool {
+    wildcard::matches(&wildcard::pattern(pattern), text)
+}
+
+/// IAM's wildcard match ignoring letter case, as `Action` patterns compare.
+pub fn action_like(pattern: &str, action: &str) -> bool {
+    wildcard::matches_ignoring_case(pattern, action)
+}
+
 /// Decides `context` against `document`: default deny, a matching `Deny` beats any `Allow`.
 pub fn evaluate(document: &PolicyDocument, context: &RequestContext) -> Evaluation {
     evaluate::run(document, context)
