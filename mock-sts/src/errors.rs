@@ -17,6 +17,10 @@ mod tests;
 mod validation_text;
 
 mod reasons;
+// S3's errors: a shape of their own, in a block of their own.
+mod s3;
+
+pub(crate) use s3::{ChecksumName, Denial, S3Error};
 
 pub(crate) use reasons::{
     InvalidInput, MalformedPolicy, Quota, SessionTagProblem, SourceIdentityProblem,

@@ -162,3 +162,13 @@ pub const SOURCE_IDENTITY_BEFORE_SUBJECT: bool = true;
 /// of 2–64 `[\w+=,.@-]`) is refused. AWS documents the limits but not its answer; fedlab refuses
 /// with `InvalidIdentityToken` and a chosen message, checked with the other claims.
 pub const REFUSE_MALFORMED_SESSION_CLAIMS: bool = true;
+
+/// S3 bucket names that count as another account's (`BucketAlreadyExists`). One account lives in
+/// mock-sts, so "taken by someone else" is modelled by names that certainly are taken on AWS:
+/// those of AWS's own documentation examples. `Config::s3_foreign_buckets` starts from this list.
+pub const S3_FOREIGN_BUCKETS: &[&str] =
+    &["examplebucket", "awsexamplebucket", "doc-example-bucket"];
+
+/// `true`: a chunk or trailer signature that does not match is `SignatureDoesNotMatch` (403) with
+/// the plain message, without the canonical request S3 adds for the seed signature.
+pub const S3_CHUNK_SIGNATURE_MISMATCH_IS_SIGNATURE_DOES_NOT_MATCH: bool = true;
