@@ -33,6 +33,7 @@ pub(crate) async fn create_bucket(cx: &mut Context<'_>, body: Body) -> Result<Su
         &cx.signed.payload,
         &mut cx.signed.chain,
         MAX_CONFIGURATION,
+        false,
     )
     .await
     .map_err(|err| match err {

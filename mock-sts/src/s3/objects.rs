@@ -38,8 +38,15 @@ pub(crate) async fn put_object(cx: &mut Context<'_>, body: Body) -> Result<Succe
     }
     let max = cx.s3.sts.config.s3_max_object_size;
     let headers = cx.headers;
-    let payload =
-        payload::read(body, headers, &cx.signed.payload, &mut cx.signed.chain, max).await?;
+    let payload = payload::read(
+        body,
+        headers,
+        &cx.signed.payload,
+        &mut cx.signed.chain,
+        max,
+        true,
+    )
+    .await?;
     let etag = format!("\"{}\"", hex(&checksum::md5_bytes(&payload.data)));
     let header = |name: &str| {
         headers
@@ -100,11 +107,21 @@ pub(crate) fn get_object(cx: &mut Context<'_>, head: bool) -> Result<Success, S3
     let Some(object) = found else {
         // Without s3:ListBucket a missing key is access denied, so the key's absence stays hidden
         // (the GetObject API reference, "Permissions").
-        cx.authorize(
+        // The log keeps the call's own action and resource; the second check shows in the detail.
+        let (action, resource) = (cx.record.iam_action.take(), cx.record.resource.take());
+        let checked = cx.authorize(
             "s3:ListBucket",
             &resource_arn(Some(&bucket), None),
             Vec::new(),
-        )?;
+        );
+        cx.record.detail = cx
+            .record
+            .detail
+            .take()
+            .map(|d| format!("key {key} does not exist; s3:ListBucket: {d}"));
+        cx.record.iam_action = action;
+        cx.record.resource = resource;
+        checked?;
         return Err(S3Error::NoSuchKey { key });
     };
     let size = object.data.len() as u64;

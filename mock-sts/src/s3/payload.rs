@@ -30,12 +30,13 @@ pub(crate) async fn read(
     mode: &PayloadMode,
     chain: &mut ChunkChain,
     max: u64,
+    length_required: bool,
 ) -> Result<Payload, S3Error> {
     let chunked = matches!(
         mode,
         PayloadMode::SignedChunks { .. } | PayloadMode::UnsignedTrailer
     );
-    let declared = declared_length(headers, chunked)?;
+    let declared = declared_length(headers, chunked, length_required)?;
     if let Some(size) = declared.filter(|size| *size > max) {
         return Err(S3Error::EntityTooLarge {
             proposed: size,
@@ -91,8 +92,13 @@ pub(crate) async fn read(
 }
 
 /// The object's length: `x-amz-decoded-content-length` for `aws-chunked`, else `Content-Length`.
-/// A body of unknown length (chunked transfer without either) is read up to the cap.
-fn declared_length(headers: &HeaderMap, chunked: bool) -> Result<Option<u64>, S3Error> {
+/// A body of unknown length (chunked transfer without either, or a request whose body is
+/// optional) is read up to the cap.
+fn declared_length(
+    headers: &HeaderMap,
+    chunked: bool,
+    required: bool,
+) -> Result<Option<u64>, S3Error> {
     let name = if chunked {
         "x-amz-decoded-content-length"
     } else {
@@ -106,7 +112,7 @@ fn declared_length(headers: &HeaderMap, chunked: bool) -> Result<Option<u64>, S3
             .map(Some)
             .ok_or(S3Error::IncompleteBody),
         None if chunked => Err(S3Error::MissingContentLength),
-        None if headers.contains_key(http::header::TRANSFER_ENCODING) => Ok(None),
+        None if !required || headers.contains_key(http::header::TRANSFER_ENCODING) => Ok(None),
         None => Err(S3Error::MissingContentLength),
     }
 }

@@ -14,6 +14,8 @@ mod iam_providers;
 mod iam_roles;
 mod protocol;
 mod request_log;
+mod s3;
+mod s3_support;
 mod seed;
 mod session_tags;
 mod signed;
