@@ -10,7 +10,7 @@
 
 use axum::http::StatusCode;
 
-use super::Confidence;
+use super::confidence::Confidence;
 
 /// Who was denied what, for the access-denied message.
 #[derive(Debug, Clone, PartialEq, Eq)]
