@@ -49,9 +49,16 @@ impl RootCli {
     }
 
     fn run(&self, region: &str, args: &[&str]) -> Output {
-        let home = self.home.path();
-        Command::new(aws_cli())
+        self.command(region)
             .args(args)
+            .output()
+            .expect("the aws CLI runs")
+    }
+
+    fn command(&self, region: &str) -> Command {
+        let home = self.home.path();
+        let mut command = Command::new(aws_cli());
+        command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", home)
@@ -65,9 +72,8 @@ impl RootCli {
             .env("AWS_DEFAULT_REGION", region)
             .env("AWS_ENDPOINT_URL_S3", &self.s3_endpoint)
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .current_dir(home)
-            .output()
-            .expect("the aws CLI runs")
+            .current_dir(home);
+        command
     }
 
     /// Runs and requires success; returns stdout.
@@ -202,6 +208,54 @@ async fn the_aws_cli_shows_s3_s_errors_for_region_rules_and_taken_names() {
         &["s3api", "create-bucket", "--bucket", "Not_Valid"],
     );
     assert!(String::from_utf8_lossy(&invalid.stderr).contains("InvalidBucketName"));
+}
+
+#[tokio::test]
+#[ignore = "needs the aws CLI: FEDLAB_AWS_CLI=/path/to/aws and --include-ignored"]
+async fn without_an_s3_endpoint_the_aws_cli_reaches_s3_through_fedlab_s_proxy_over_https() {
+    let fed = Federation::start().await.unwrap();
+    let cli = RootCli::new(&fed);
+    let ca = fed.proxy_ca_file().unwrap();
+    let via_proxy = |args: &[&str]| {
+        let output = cli
+            .command("us-east-1")
+            .args(args)
+            .env_remove("AWS_ENDPOINT_URL_S3")
+            .env("HTTPS_PROXY", fed.proxy_url())
+            .env("AWS_CA_BUNDLE", &ca)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "aws {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    via_proxy(&["s3", "mb", "s3://fedlab-proxied"]);
+    std::fs::write(cli.path("up.txt"), "through the proxy\n").unwrap();
+    // Over HTTPS botocore sends PutObject as aws-chunked with a trailing CRC32.
+    via_proxy(&["s3", "cp", "up.txt", "s3://fedlab-proxied/up.txt"]);
+    via_proxy(&["s3", "cp", "s3://fedlab-proxied/up.txt", "down.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(cli.path("down.txt")).unwrap(),
+        "through the proxy\n"
+    );
+    assert!(via_proxy(&["s3", "ls", "s3://fedlab-proxied"]).contains("up.txt"));
+    let proxied: Vec<String> = fed
+        .proxy_requests()
+        .into_iter()
+        .map(|r| r.destination)
+        .collect();
+    assert!(
+        proxied.iter().any(|d| d.contains("s3.amazonaws.com:443")),
+        "{proxied:?}"
+    );
+    assert!(
+        fed.proxy_refusals().is_empty(),
+        "{:?}",
+        fed.proxy_refusals()
+    );
 }
 
 #[tokio::test]
