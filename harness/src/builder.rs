@@ -226,7 +226,7 @@ async fn start_mocks(
     let sts = mock_sts::spawn(sts)
         .await
         .map_err(|e| start_error("mock-sts", e))?;
-    let proxy = RunningProxy::start(sts.addr)
+    let proxy = RunningProxy::start(sts.addr, sts.s3_addr)
         .await
         .map_err(|e| start_error("fedlab's proxy", e))?;
     Ok((gitlab, sts, proxy))

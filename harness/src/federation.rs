@@ -148,6 +148,12 @@ impl Federation {
         self.sts.endpoint()
     }
 
+    /// mock-sts's S3 endpoint, `http://127.0.0.1:PORT` (path-style addressing): a job's
+    /// `AWS_ENDPOINT_URL_S3`.
+    pub fn s3_endpoint(&self) -> &str {
+        self.sts.s3_endpoint()
+    }
+
     /// fedlab's proxy, `http://127.0.0.1:PORT`: every job's `HTTPS_PROXY` and `HTTP_PROXY`. It
     /// answers `sts.amazonaws.com`, `sts.REGION.amazonaws.com` and `iam.amazonaws.com` itself
     /// (forwarding to mock-sts) and refuses every other destination.

@@ -30,7 +30,7 @@ pub struct JobEnvironment {
 impl JobEnvironment {
     /// The variables, in a stable order: `AWS_ROLE_ARN`, `AWS_WEB_IDENTITY_TOKEN_FILE`,
     /// `AWS_ROLE_SESSION_NAME`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`,
-    /// `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_DEFAULT_REGION`, `AWS_CONFIG_FILE`,
+    /// `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_S3` (mock-sts's S3 listener), `AWS_REGION`, `AWS_DEFAULT_REGION`, `AWS_CONFIG_FILE`,
     /// `AWS_SHARED_CREDENTIALS_FILE`, `AWS_EC2_METADATA_DISABLED`, `AWS_PAGER`, then fedlab's
     /// proxy for clients that ignore the endpoint variables: `AWS_CA_BUNDLE` and
     /// `SSL_CERT_FILE` (the proxy's CA), `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY`,
@@ -161,16 +161,22 @@ impl Federation {
 }
 
 impl Federation {
-    /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM` and `AWS_ENDPOINT_URL`: mock-sts.
+    /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM` and `AWS_ENDPOINT_URL`: mock-sts;
+    /// `AWS_ENDPOINT_URL_S3`: its S3 listener.
     pub(crate) fn endpoint_vars(&self) -> Vec<(String, String)> {
-        [
+        let mut vars: Vec<(String, String)> = [
             "AWS_ENDPOINT_URL_STS",
             "AWS_ENDPOINT_URL_IAM",
             "AWS_ENDPOINT_URL",
         ]
         .into_iter()
         .map(|name| (name.to_owned(), self.sts_endpoint().to_owned()))
-        .collect()
+        .collect();
+        vars.push((
+            "AWS_ENDPOINT_URL_S3".to_owned(),
+            self.s3_endpoint().to_owned(),
+        ));
+        vars
     }
 
     /// fedlab's proxy for clients that ignore the endpoint variables: `AWS_CA_BUNDLE` and

@@ -40,7 +40,7 @@ async fn a_request_for_any_other_host_is_refused_logged_and_never_forwarded() {
         format!("CONNECT localhost:{port} HTTP/1.1\r\n\r\n"),
         format!("GET http://localhost:{port}/latest/api/token?secret=1 HTTP/1.1\r\n\r\n"),
         "CONNECT sts.amazonaws.com:80 HTTP/1.1\r\n\r\n".to_owned(),
-        "CONNECT s3.amazonaws.com:443 HTTP/1.1\r\n\r\n".to_owned(),
+        "CONNECT s3.amazonaws.com.evil.example:443 HTTP/1.1\r\n\r\n".to_owned(),
     ];
     for head in &heads {
         let answer = ask_proxy(&fed, head).await;
@@ -65,7 +65,7 @@ async fn a_request_for_any_other_host_is_refused_logged_and_never_forwarded() {
             refused("CONNECT", format!("localhost:{port}")),
             refused("GET", format!("http://localhost:{port}")),
             refused("CONNECT", "sts.amazonaws.com:80".to_owned()),
-            refused("CONNECT", "s3.amazonaws.com:443".to_owned()),
+            refused("CONNECT", "s3.amazonaws.com.evil.example:443".to_owned()),
         ]
     );
     assert!(fed.requests().is_empty(), "mock-sts saw a refused request");

@@ -15,6 +15,12 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_ADMIN_ACCESS_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 pub const DEFAULT_ADMIN_SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
+/// The largest object PutObject accepts (64 MiB): a body is refused with `EntityTooLarge` as soon
+/// as it is known to be larger, and never buffered beyond this.
+pub const DEFAULT_S3_MAX_OBJECT_SIZE: u64 = 64 * 1024 * 1024;
+/// All objects together (256 MiB); a PutObject that would pass it is refused with `EntityTooLarge`.
+pub const DEFAULT_S3_MAX_TOTAL_SIZE: u64 = 256 * 1024 * 1024;
+
 /// Everything a mock-sts needs to start. `Config::new` fills in the defaults above.
 #[derive(Clone)]
 pub struct Config {
@@ -32,6 +38,13 @@ pub struct Config {
     pub request_log_capacity: usize,
     /// Providers and roles to start with, created through IAM's own validation.
     pub seed: Option<Seed>,
+    /// Where the S3 listener binds (port 0 picks a free port); its own socket, as S3 has its own
+    /// endpoint.
+    pub s3_listen: SocketAddr,
+    pub s3_max_object_size: u64,
+    pub s3_max_total_size: u64,
+    /// Bucket names that belong to "another account" (`BucketAlreadyExists`).
+    pub s3_foreign_buckets: Vec<String>,
 }
 
 impl Config {
@@ -47,6 +60,13 @@ impl Config {
             clock: Arc::new(SystemClock),
             request_log_capacity: 10_000,
             seed: None,
+            s3_listen: SocketAddr::new(listen.ip(), 0),
+            s3_max_object_size: DEFAULT_S3_MAX_OBJECT_SIZE,
+            s3_max_total_size: DEFAULT_S3_MAX_TOTAL_SIZE,
+            s3_foreign_buckets: crate::unknowns::S3_FOREIGN_BUCKETS
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect(),
         }
     }
 }
@@ -64,6 +84,10 @@ impl fmt::Debug for Config {
             .field("clock", &self.clock)
             .field("request_log_capacity", &self.request_log_capacity)
             .field("seed", &self.seed)
+            .field("s3_listen", &self.s3_listen)
+            .field("s3_max_object_size", &self.s3_max_object_size)
+            .field("s3_max_total_size", &self.s3_max_total_size)
+            .field("s3_foreign_buckets", &self.s3_foreign_buckets)
             .finish()
     }
 }

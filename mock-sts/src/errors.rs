@@ -16,7 +16,13 @@ use crate::validation::{MalformedInteger, Violation, Violations};
 mod tests;
 mod validation_text;
 
+mod confidence;
 mod reasons;
+// S3's errors: a shape of their own, in a block of their own.
+mod s3;
+
+pub use confidence::Confidence;
+pub(crate) use s3::{ChecksumName, Denial, S3Error};
 
 pub(crate) use reasons::{
     InvalidInput, MalformedPolicy, Quota, SessionTagProblem, SourceIdentityProblem,
@@ -26,20 +32,6 @@ use reasons::{
     source_identity_message,
 };
 use validation_text::validation_message;
-
-/// How sure fedlab is that AWS answers with exactly these bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Confidence {
-    /// A real AWS response quoted verbatim somewhere public.
-    Attested,
-    /// Stated in the AWS service model or documentation.
-    Model,
-    /// Follows from other facts; no verbatim example found.
-    Inferred,
-    /// Unknown: fedlab's strict choice, see the `unknowns` module.
-    Chosen,
-}
 
 /// Protocol-level errors (an unknown action) answer in this namespace instead of the service's.
 const AWS_FAULT_NAMESPACE: &str = "http://webservices.amazon.com/AWSFault/2005-15-09";

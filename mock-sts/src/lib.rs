@@ -1,5 +1,7 @@
 //! mock-sts: an offline AWS STS + IAM that answers AssumeRoleWithWebIdentity exactly as AWS does.
 //!
+//! A second listener serves a minimal S3 (path-style; see the `s3` module and `docs/s3.md`).
+//!
 //! One endpoint speaks the AWS Query protocol for both services (dispatching on `Action` and
 //! `Version`), as `aws --endpoint-url` and `AWS_ENDPOINT_URL_STS`/`_IAM` expect. Admin routes for
 //! fedlab live under `/-/mock/`, apart from the emulated API.
@@ -24,8 +26,7 @@ mod ids;
 mod jwt;
 mod oidc;
 mod outcome;
-// Used by the S3 data plane: one decision for every call a session makes.
-#[allow(dead_code, reason = "called by the data-plane services")]
+// The one decision for every data-plane call (S3) a session makes.
 mod permissions;
 pub mod policy;
 mod query;
@@ -34,6 +35,7 @@ mod request_log;
 mod respond;
 mod routes;
 mod running;
+mod s3;
 mod seed;
 mod seeding;
 mod server;
@@ -54,7 +56,7 @@ use axum::Router;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
     Config, DEFAULT_ACCOUNT_ID, DEFAULT_ADMIN_ACCESS_KEY_ID, DEFAULT_ADMIN_SECRET_ACCESS_KEY,
-    DEFAULT_REGION,
+    DEFAULT_REGION, DEFAULT_S3_MAX_OBJECT_SIZE, DEFAULT_S3_MAX_TOTAL_SIZE,
 };
 pub use error::Error;
 pub use errors::Confidence;

@@ -11,7 +11,7 @@ use tokio::signal::unix::{SignalKind, signal};
 #[derive(Debug, Parser)]
 #[command(
     version,
-    about = "Offline AWS STS + IAM that answers AssumeRoleWithWebIdentity as AWS does"
+    about = "Offline AWS STS + IAM that answers AssumeRoleWithWebIdentity as AWS does, and a minimal S3"
 )]
 struct Args {
     /// Address to listen on (port 0 picks a free port).
@@ -29,6 +29,15 @@ struct Args {
     admin_access_key_id: String,
     #[arg(long, env = "MOCK_STS_ADMIN_SECRET_ACCESS_KEY", default_value = mock_sts::DEFAULT_ADMIN_SECRET_ACCESS_KEY, hide_default_value = true)]
     admin_secret_access_key: String,
+    /// Address the S3 listener binds (port 0 picks a free port).
+    #[arg(long, env = "MOCK_STS_S3_LISTEN", default_value = "127.0.0.1:0")]
+    s3_listen: SocketAddr,
+    /// The largest object S3 accepts, in bytes.
+    #[arg(long, env = "MOCK_STS_S3_MAX_OBJECT_SIZE", default_value_t = mock_sts::DEFAULT_S3_MAX_OBJECT_SIZE)]
+    s3_max_object_size: u64,
+    /// All S3 objects together, in bytes.
+    #[arg(long, env = "MOCK_STS_S3_MAX_TOTAL_SIZE", default_value_t = mock_sts::DEFAULT_S3_MAX_TOTAL_SIZE)]
+    s3_max_total_size: u64,
     /// YAML or JSON file of OIDC providers and roles to start with (the shape of a scenario's
     /// `aws:` section, or of `GET /-/mock/state`).
     #[arg(long, env = "MOCK_STS_SEED")]
@@ -54,6 +63,9 @@ async fn main() -> anyhow::Result<()> {
     config.region = args.region;
     config.admin_access_key_id = args.admin_access_key_id;
     config.admin_secret_access_key = args.admin_secret_access_key;
+    config.s3_listen = args.s3_listen;
+    config.s3_max_object_size = args.s3_max_object_size;
+    config.s3_max_total_size = args.s3_max_total_size;
     for path in &args.trust_ca {
         let pem = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read --trust-ca {}", path.display()))?;

@@ -35,6 +35,22 @@ pub struct LogEntry {
     /// fedlab's explanation of the decision, e.g. which trust-policy condition failed.
     pub detail: Option<String>,
     pub user_agent: Option<String>,
+    /// `s3` for the S3 listener's requests; absent for STS and IAM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Who asked, as a policy names it: the assumed-role ARN of a session, or the account root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_arn: Option<String>,
+    /// The IAM action authorised, e.g. `s3:PutObject`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iam_action: Option<String>,
+    /// The resource ARN the action was authorised on, e.g. `arn:aws:s3:::bucket/key` (`*` for
+    /// actions on no resource).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// `allow` or `deny`, when the request reached authorisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
 }
 
 /// A bounded log: the newest `capacity` entries are kept, sequence numbers keep counting.

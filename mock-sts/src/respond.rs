@@ -91,6 +91,7 @@ fn log_entry(
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        ..LogEntry::default()
     }
 }
 

@@ -13,7 +13,7 @@ use crate::request_log::LogEntry;
 use crate::routes;
 use crate::seed::Seed;
 use crate::state::Sts;
-use crate::{iam, seeding};
+use crate::{iam, s3, seeding};
 
 /// The one JSON line the `mock-sts` binary prints on stdout when it is ready.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,6 +21,9 @@ pub struct Ready {
     /// `http://127.0.0.1:PORT`, the URL to point `AWS_ENDPOINT_URL_STS`/`_IAM` at.
     pub endpoint: String,
     pub listen: String,
+    /// `http://127.0.0.1:PORT` of the S3 listener, for `AWS_ENDPOINT_URL_S3` (path-style).
+    #[serde(default)]
+    pub s3_endpoint: String,
     pub account: String,
     pub region: String,
     pub admin_access_key_id: String,
@@ -29,15 +32,19 @@ pub struct Ready {
 /// A running mock-sts; it shuts down when dropped.
 pub struct RunningSts {
     pub addr: SocketAddr,
+    /// Where the S3 listener serves.
+    pub s3_addr: SocketAddr,
     pub ready: Ready,
     state: Arc<Sts>,
-    shutdown: Option<oneshot::Sender<()>>,
+    /// One per listener.
+    shutdown: Vec<oneshot::Sender<()>>,
 }
 
 impl fmt::Debug for RunningSts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RunningSts")
             .field("addr", &self.addr)
+            .field("s3_addr", &self.s3_addr)
             .field("ready", &self.ready)
             .finish_non_exhaustive()
     }
@@ -47,6 +54,11 @@ impl RunningSts {
     /// `http://127.0.0.1:PORT`
     pub fn endpoint(&self) -> &str {
         &self.ready.endpoint
+    }
+
+    /// `http://127.0.0.1:PORT` of the S3 listener.
+    pub fn s3_endpoint(&self) -> &str {
+        &self.ready.s3_endpoint
     }
 
     /// Every request-log entry still kept (the newest `Config::request_log_capacity`).
@@ -75,25 +87,24 @@ impl RunningSts {
 
 impl Drop for RunningSts {
     fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
+        for shutdown in self.shutdown.drain(..) {
             // The server task may be gone already; then there is nothing left to stop.
             let _ = shutdown.send(());
         }
     }
 }
 
-/// Binds `config.listen` (port 0 picks a free port) and serves until the handle is dropped.
+/// Binds `config.listen` and `config.s3_listen` (port 0 picks a free port) and serves both until
+/// the handle is dropped.
 pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| Error::Bind {
-            addr: config.listen,
-            source,
-        })?;
+    let listener = bind(config.listen).await?;
+    let s3_listener = bind(config.s3_listen).await?;
     let addr = listener.local_addr().map_err(Error::LocalAddr)?;
+    let s3_addr = s3_listener.local_addr().map_err(Error::LocalAddr)?;
     let ready = Ready {
         endpoint: format!("http://{addr}"),
         listen: addr.to_string(),
+        s3_endpoint: format!("http://{s3_addr}"),
         account: config.account_id.clone(),
         region: config.region.clone(),
         admin_access_key_id: config.admin_access_key_id.clone(),
@@ -103,7 +114,31 @@ pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
         let filled = seeding::fill_thumbprints(&state, seed).await?;
         seeding::apply(&state, &filled)?;
     }
-    let router = routes::router(Arc::clone(&state));
+    let shutdown = vec![
+        serve(listener, routes::router(Arc::clone(&state)), "mock-sts"),
+        serve(s3_listener, s3::router(Arc::clone(&state)), "mock-sts S3"),
+    ];
+    Ok(RunningSts {
+        addr,
+        s3_addr,
+        ready,
+        state,
+        shutdown,
+    })
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, Error> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr, source })
+}
+
+/// Serves `router` on `listener` in a task of its own; the sender stops it.
+fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    name: &'static str,
+) -> oneshot::Sender<()> {
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
         let served = axum::serve(listener, router)
@@ -113,13 +148,8 @@ pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
             })
             .await;
         if let Err(err) = served {
-            tracing::error!(%err, "mock-sts stopped");
+            tracing::error!(%err, "{name} stopped");
         }
     });
-    Ok(RunningSts {
-        addr,
-        ready,
-        state,
-        shutdown: Some(shutdown),
-    })
+    shutdown
 }

@@ -170,3 +170,13 @@ pub const REFUSE_MALFORMED_SESSION_CLAIMS: bool = true;
 /// characters without whitespace, each ARN's characters and each tag's key and value against
 /// 2,048 characters, the plaintext limit of session policies.
 pub const PACKED_POLICY_BUDGET: usize = 2048;
+
+/// S3 bucket names that count as another account's (`BucketAlreadyExists`). One account lives in
+/// mock-sts, so "taken by someone else" is modelled by names that certainly are taken on AWS:
+/// those of AWS's own documentation examples. `Config::s3_foreign_buckets` starts from this list.
+pub const S3_FOREIGN_BUCKETS: &[&str] =
+    &["examplebucket", "awsexamplebucket", "doc-example-bucket"];
+
+/// `true`: a chunk or trailer signature that does not match is `SignatureDoesNotMatch` (403) with
+/// the plain message, without the canonical request S3 adds for the seed signature.
+pub const S3_CHUNK_SIGNATURE_MISMATCH_IS_SIGNATURE_DOES_NOT_MATCH: bool = true;

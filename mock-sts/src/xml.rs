@@ -1,6 +1,7 @@
 //! Query-protocol responses: AWS's exact XML layout (no declaration, two-space indent, `\n`, trailing newline).
+//! S3's REST-XML answers ([`S3Xml`], [`s3_error`]): a declaration line, then the document on one line.
 
-use crate::errors::AwsError;
+use crate::errors::{AwsError, S3Error};
 use crate::service::Service;
 
 /// Builds an indented XML document element by element.
@@ -142,6 +143,81 @@ pub(crate) fn error(err: &AwsError, service: Service, request_id: &str) -> Strin
     xml.finish()
 }
 
+/// S3's namespace (botocore's `botocore/data/s3/2006-03-01/service-2.json`).
+pub(crate) const S3_NAMESPACE: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+const S3_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+/// An S3 document, element by element, without indentation.
+#[derive(Debug)]
+pub(crate) struct S3Xml {
+    out: String,
+}
+
+impl S3Xml {
+    /// The declaration and `<root xmlns="…S3 namespace…">`.
+    pub(crate) fn new(root: &str) -> Self {
+        let mut out = String::from(S3_DECLARATION);
+        out.push('<');
+        out.push_str(root);
+        out.push_str(" xmlns=\"");
+        out.push_str(S3_NAMESPACE);
+        out.push_str("\">");
+        Self { out }
+    }
+
+    /// The declaration and a root without namespace (S3's `<Error>`).
+    fn bare(root: &str) -> Self {
+        let mut out = String::from(S3_DECLARATION);
+        out.push('<');
+        out.push_str(root);
+        out.push('>');
+        Self { out }
+    }
+
+    pub(crate) fn open(&mut self, name: &str) -> &mut Self {
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+        self
+    }
+
+    pub(crate) fn close(&mut self, name: &str) -> &mut Self {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+        self
+    }
+
+    pub(crate) fn leaf(&mut self, name: &str, text: &str) -> &mut Self {
+        self.open(name);
+        escape_into(&mut self.out, text);
+        self.close(name)
+    }
+
+    /// Text directly inside the element opened last.
+    pub(crate) fn text(&mut self, text: &str) -> &mut Self {
+        escape_into(&mut self.out, text);
+        self
+    }
+
+    /// Closes the root and hands the document over.
+    pub(crate) fn finish(mut self, root: &str) -> String {
+        self.close(root);
+        self.out
+    }
+}
+
+/// `<Error><Code/><Message/>{extra elements}<RequestId/><HostId/></Error>`.
+pub(crate) fn s3_error(err: &S3Error, request_id: &str, host_id: &str) -> String {
+    let mut xml = S3Xml::bare("Error");
+    xml.leaf("Code", err.code()).leaf("Message", &err.message());
+    for (name, value) in err.extra() {
+        xml.leaf(name, &value);
+    }
+    xml.leaf("RequestId", request_id).leaf("HostId", host_id);
+    xml.finish("Error")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +253,15 @@ mod tests {
         assert!(error(&err, Service::Sts, "r").starts_with(
             "<ErrorResponse xmlns=\"http://webservices.amazon.com/AWSFault/2005-15-09\">"
         ));
+    }
+
+    #[test]
+    fn an_s3_error_is_one_line_after_the_declaration_with_its_extra_elements() {
+        let err = S3Error::NoSuchBucket { bucket: "b".into() };
+        assert_eq!(
+            s3_error(&err, "R", "H"),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>b</BucketName><RequestId>R</RequestId><HostId>H</HostId></Error>"
+        );
     }
 
     #[test]

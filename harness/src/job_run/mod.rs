@@ -137,7 +137,6 @@ pub async fn prepare(
     for (name, value) in fed.endpoint_vars() {
         vars.set(&name, value);
     }
-    vars.set("AWS_ENDPOINT_URL_S3", fed.sts_endpoint().to_owned());
     vars.set("AWS_EC2_METADATA_DISABLED", "true".to_owned());
 
     let version: GitlabVersion = fed

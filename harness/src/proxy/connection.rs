@@ -1,6 +1,7 @@
 //! One client connection to the proxy: read the request head, then either tunnel a `CONNECT` to
-//! an AWS host name into mock-sts (TLS ended here with fedlab's CA, the plaintext piped byte for
-//! byte, so the `Host` a signature covers arrives intact) or refuse it with 403.
+//! an AWS host name into mock-sts or its S3 listener (TLS ended here with fedlab's CA, the
+//! plaintext piped byte for byte, so the `Host` a signature covers arrives intact) or refuse it
+//! with 403.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,23 +19,54 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Request heads to a proxy are a line or two; anything longer is not a proxy request.
 const HEAD_LIMIT: usize = 16 * 1024;
 
-/// What every connection needs: where mock-sts listens, the CA, and the log.
+/// What every connection needs: where mock-sts and its S3 listener listen, the CA, and the log.
 #[derive(Debug)]
 pub(super) struct Shared {
     pub(super) sts: SocketAddr,
+    pub(super) s3: SocketAddr,
     pub(super) ca: ProxyCa,
     pub(super) log: ProxyLog,
 }
 
-/// The AWS host names mock-sts answers: global and regional STS, and IAM.
-pub(super) fn serves(host: &str) -> bool {
+/// Which listener answers a host name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Upstream {
+    Sts,
+    S3,
+}
+
+/// The AWS host names mock-sts answers: global and regional STS and IAM (mock-sts), and S3 in
+/// path style (`s3.amazonaws.com`, `s3.REGION.amazonaws.com`) and virtual-hosted style
+/// (`BUCKET.s3.amazonaws.com`, `BUCKET.s3.REGION.amazonaws.com`) (its S3 listener).
+pub(super) fn route(host: &str) -> Option<Upstream> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host == "sts.amazonaws.com" || host == "iam.amazonaws.com" {
-        return true;
+    let regional = |service: &str| {
+        host.strip_prefix(service)
+            .and_then(|rest| rest.strip_suffix(".amazonaws.com"))
+            .is_some_and(is_region)
+    };
+    if host == "sts.amazonaws.com" || host == "iam.amazonaws.com" || regional("sts.") {
+        return Some(Upstream::Sts);
     }
-    host.strip_prefix("sts.")
-        .and_then(|rest| rest.strip_suffix(".amazonaws.com"))
-        .is_some_and(is_region)
+    let s3_endpoint = |name: &str| {
+        name == "s3.amazonaws.com"
+            || name
+                .strip_prefix("s3.")
+                .and_then(|rest| rest.strip_suffix(".amazonaws.com"))
+                .is_some_and(is_region)
+    };
+    let virtual_hosted = host.split_once(".s3").is_some_and(|(bucket, _)| {
+        is_bucket_label(bucket) && s3_endpoint(&host[bucket.len() + 1..])
+    });
+    (s3_endpoint(&host) || virtual_hosted).then_some(Upstream::S3)
+}
+
+/// A bucket name as a host label: lower-case letters, digits, dots and dashes.
+fn is_bucket_label(name: &str) -> bool {
+    (3..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
 }
 
 /// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`: letters, dashes, and a number at the end.
@@ -66,13 +98,13 @@ pub(super) async fn handle(stream: TcpStream, shared: Arc<Shared>) {
     );
     if method.eq_ignore_ascii_case("CONNECT") {
         let (host, port) = split_authority(target);
-        if serves(host) && port == Some(443) {
+        if let (Some(upstream), Some(443)) = (route(host), port) {
             shared.log.push(ProxyRequest {
                 method: "CONNECT".to_owned(),
                 destination: target.to_owned(),
                 refused: false,
             });
-            tunnel(stream, host, &shared).await;
+            tunnel(stream, host, upstream, &shared).await;
             return;
         }
         refuse(&mut stream, &shared, "CONNECT", target.to_owned(), "").await;
@@ -139,7 +171,8 @@ async fn refuse(
     let body = format!(
         "fedlab's proxy refused {method} {destination}: {why}It answers only the AWS endpoints \
          the mocks serve (sts.amazonaws.com:443, sts.REGION.amazonaws.com:443, \
-         iam.amazonaws.com:443) and forwards nothing off this machine.\n"
+         iam.amazonaws.com:443, s3[.REGION].amazonaws.com:443, BUCKET.s3[.REGION].amazonaws.com:443) \
+         and forwards nothing off this machine.\n"
     );
     shared.log.push(ProxyRequest {
         method: method.to_owned(),
@@ -155,7 +188,7 @@ async fn refuse(
     let _ = stream.get_mut().shutdown().await;
 }
 
-async fn tunnel(mut stream: BufReader<TcpStream>, host: &str, shared: &Shared) {
+async fn tunnel(mut stream: BufReader<TcpStream>, host: &str, upstream: Upstream, shared: &Shared) {
     let config = match shared.ca.server_config(host) {
         Ok(config) => config,
         Err(reason) => {
@@ -180,7 +213,11 @@ async fn tunnel(mut stream: BufReader<TcpStream>, host: &str, shared: &Shared) {
             return;
         }
     };
-    let Ok(mut upstream) = TcpStream::connect(shared.sts).await else {
+    let addr = match upstream {
+        Upstream::Sts => shared.sts,
+        Upstream::S3 => shared.s3,
+    };
+    let Ok(mut upstream) = TcpStream::connect(addr).await else {
         return;
     };
     let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
@@ -199,10 +236,20 @@ mod tests {
             "sts.us-east-1.amazonaws.com",
             "sts.us-gov-west-1.amazonaws.com",
         ] {
-            assert!(serves(host), "{host}");
+            assert_eq!(route(host), Some(Upstream::Sts), "{host}");
         }
         for host in [
             "s3.amazonaws.com",
+            "s3.eu-west-1.amazonaws.com",
+            "my-bucket.s3.amazonaws.com",
+            "my.bucket.s3.us-east-1.amazonaws.com",
+        ] {
+            assert_eq!(route(host), Some(Upstream::S3), "{host}");
+        }
+        for host in [
+            "s3.amazonaws.com.evil.example",
+            "my-bucket.s3.evil.example",
+            "s3.us-east.amazonaws.com",
             "sts.amazonaws.com.evil.example",
             "evil.example",
             "sts.us-east.amazonaws.com",
@@ -210,7 +257,7 @@ mod tests {
             "127.0.0.1",
             "169.254.169.254",
         ] {
-            assert!(!serves(host), "{host}");
+            assert_eq!(route(host), None, "{host}");
         }
     }
 

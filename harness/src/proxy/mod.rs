@@ -4,7 +4,7 @@
 //! clients that honour `AWS_ENDPOINT_URL_STS` go straight to mock-sts). A client that ignores the
 //! endpoint variables (aws CLI v2 before 2.13, older SDKs) asks the proxy for
 //! `CONNECT sts.amazonaws.com:443`; the proxy answers it itself, with a certificate from
-//! fedlab's own CA, and pipes the request into mock-sts. Any other destination gets 403, is
+//! fedlab's own CA, and pipes the request into mock-sts (S3 host names into its S3 listener). Any other destination gets 403, is
 //! recorded, and is never connected to.
 
 mod ca;
@@ -28,15 +28,17 @@ pub(crate) struct RunningProxy {
 }
 
 impl RunningProxy {
-    /// Starts the proxy on an ephemeral loopback port, forwarding the AWS host names to mock-sts
-    /// at `sts`. Must be called on the runtime the proxy should live on.
-    pub(crate) async fn start(sts: SocketAddr) -> Result<Self, String> {
+    /// Starts the proxy on an ephemeral loopback port, forwarding the STS and IAM host names to
+    /// mock-sts at `sts` and the S3 host names to its S3 listener at `s3`. Must be called on the
+    /// runtime the proxy should live on.
+    pub(crate) async fn start(sts: SocketAddr, s3: SocketAddr) -> Result<Self, String> {
         let listener = TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0))
             .await
             .map_err(|e| e.to_string())?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let shared = Arc::new(connection::Shared {
             sts,
+            s3,
             ca: ca::ProxyCa::generate()?,
             log: log::ProxyLog::default(),
         });

@@ -37,6 +37,7 @@ fn redacted(fed: &Federation, prepared: &PreparedJob) -> String {
         let value = value
             .replace(&inherited, "$PATH")
             .replace(&temp, "$FEDLAB_TMP")
+            .replace(fed.s3_endpoint(), "http://127.0.0.1:S3_PORT")
             .replace(fed.sts_endpoint(), "http://127.0.0.1:STS_PORT")
             .replace(fed.proxy_url(), "http://127.0.0.1:PROXY_PORT")
             .replace(fed.issuer_host(), "localhost:ISSUER_PORT");

@@ -43,15 +43,15 @@ async fn the_tutorial_job_assumes_the_role_and_calls_sts_with_the_real_aws_cli()
     assert_eq!(caller.access_key_id, assume.issued_access_key_id);
 }
 
-/// Runs a job of the two blog posts, whose S3 calls mock-sts does not answer yet: the proof is
-/// what mock-sts saw before them.
+/// Runs a job of the two blog posts to a successful end (its S3 calls included) and hands back
+/// the federation, whose log holds what mock-sts saw.
 async fn run_blog_job(
     file: &str,
     job: &str,
     account: &str,
     variables: &[(&str, &str)],
     project_path: &str,
-) -> Vec<Request> {
+) -> Federation {
     let _one_at_a_time = SHARED_TMP_FILE.lock().await;
     let fed = Federation::start().await.unwrap();
     let options = JobOptions {
@@ -63,10 +63,30 @@ async fn run_blog_job(
         aws_cli: Some(aws_cli()),
     };
     let prepared = prepare(&fed, file, job, Some(account), options).await;
-    // Its exit code says only that S3 is not there yet; what counts is mock-sts's log.
-    let _ = prepared.run().unwrap();
+    let code = prepared.run().unwrap();
     let _ = std::fs::remove_file("/tmp/web_identity_token");
-    fed.requests()
+    assert_eq!(
+        code,
+        0,
+        "the job's exit code; mock-sts saw {:?}",
+        calls(&fed.requests())
+    );
+    fed
+}
+
+/// The S3 calls in the log, in order: (operation, status, decision).
+fn s3_calls(requests: &[Request]) -> Vec<(String, u16, Option<String>)> {
+    requests
+        .iter()
+        .filter(|r| r.service.as_deref() == Some("s3"))
+        .map(|r| {
+            (
+                r.action.clone().unwrap_or_default(),
+                r.status,
+                r.decision.clone(),
+            )
+        })
+        .collect()
 }
 
 /// The web-identity exchange the CLI's own credential provider made from the job's config,
@@ -96,9 +116,9 @@ fn assumed_then_used(requests: &[Request], role: &str) {
 
 #[tokio::test]
 #[ignore = "needs the aws CLI: FEDLAB_AWS_CLI=/path/to/aws and --include-ignored"]
-async fn the_profile_file_job_gets_credentials_through_web_identity_before_its_s3_call() {
+async fn the_profile_file_job_gets_credentials_through_web_identity_and_creates_its_bucket() {
     let role = "arn:aws:iam::123456789012:role/S3Deploy";
-    let requests = run_blog_job(
+    let fed = run_blog_job(
         "ventx-id-tokens-profile.gitlab-ci.yml",
         "assume role",
         "ventx-id-tokens-profile.aws.yaml",
@@ -106,14 +126,28 @@ async fn the_profile_file_job_gets_credentials_through_web_identity_before_its_s
         "mygroup/myproject",
     )
     .await;
+    let requests = fed.requests();
     assumed_then_used(&requests, role);
+    assert_eq!(
+        s3_calls(&requests),
+        [("CreateBucket".into(), 200, Some("allow".into()))]
+    );
+    let create = requests
+        .iter()
+        .find(|r| r.service.as_deref() == Some("s3"))
+        .unwrap();
+    assert_eq!(create.role_arn.as_deref(), Some(role));
+    assert_eq!(
+        create.resource.as_deref(),
+        Some("arn:aws:s3:::test-bucket-12355345242523423425")
+    );
 }
 
 #[tokio::test]
 #[ignore = "needs the aws CLI: FEDLAB_AWS_CLI=/path/to/aws and --include-ignored"]
-async fn the_aws_login_template_job_gets_credentials_through_web_identity_before_its_s3_calls() {
+async fn the_aws_login_template_job_uploads_an_object_a_read_only_role_can_read_but_not_write() {
     let role = "arn:aws:iam::123456789012:role/gitlab-oidc-role-s3-readwrite";
-    let requests = run_blog_job(
+    let fed = run_blog_job(
         "fabianlee-aws-login-template.gitlab-ci.yml",
         "test-aws",
         "fabianlee-aws-login-template.aws.yaml",
@@ -126,5 +160,74 @@ async fn the_aws_login_template_job_gets_credentials_through_web_identity_before
         "gitlab-pipeline7091038/aws-auth/gitlab-pipeline-aws-oidc-auth",
     )
     .await;
+    let requests = fed.requests();
     assumed_then_used(&requests, role);
+    let allowed = Some("allow".to_owned());
+    assert_eq!(
+        s3_calls(&requests),
+        [
+            ("CreateBucket".into(), 200, allowed.clone()),
+            ("PutObject".into(), 200, allowed),
+        ]
+    );
+    read_with_the_read_only_role(&fed).await;
+}
+
+/// A second role, allowed s3:GetObject and s3:ListBucket only, reads what the job wrote and is
+/// refused a write.
+async fn read_with_the_read_only_role(fed: &Federation) {
+    let reader = "arn:aws:iam::123456789012:role/gitlab-oidc-role-s3-readonly";
+    let token = fed
+        .mint(
+            fedlab::IdToken::new("https://sts.amazonaws.com")
+                .project_path("gitlab-pipeline7091038/aws-auth/gitlab-pipeline-aws-oidc-auth")
+                .branch("main"),
+        )
+        .await
+        .unwrap();
+    let job = fed.job(reader, &token).unwrap();
+    let read = job
+        .command(aws_cli())
+        .args(["s3", "cp", "s3://fedlab-test-bucket/test.txt", "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&read.stdout);
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    assert!(text.starts_with("pipeline: "), "{text}");
+    let write = job
+        .command(aws_cli())
+        .args([
+            "s3api",
+            "put-object",
+            "--bucket",
+            "fedlab-test-bucket",
+            "--key",
+            "x.txt",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&write.stderr);
+    assert!(!write.status.success());
+    assert!(
+        stderr.contains("AccessDenied")
+            && stderr.contains("assumed-role/gitlab-oidc-role-s3-readonly/"),
+        "{stderr}"
+    );
+    let denied = fed
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.service.as_deref() == Some("s3"))
+        .unwrap();
+    assert_eq!(denied.iam_action.as_deref(), Some("s3:PutObject"));
+    assert_eq!(
+        denied.resource.as_deref(),
+        Some("arn:aws:s3:::fedlab-test-bucket/x.txt")
+    );
+    assert_eq!(denied.decision.as_deref(), Some("deny"));
+    assert_eq!(denied.role_arn.as_deref(), Some(reader));
 }

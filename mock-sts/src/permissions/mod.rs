@@ -43,6 +43,8 @@ pub(crate) struct AccessRequest<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Authorization {
     pub(crate) allowed: bool,
+    /// A `Deny` statement decided (S3 then says "with an explicit deny").
+    pub(crate) explicit_deny: bool,
     pub(crate) explanation: String,
 }
 
@@ -50,7 +52,15 @@ impl Authorization {
     fn deny(explanation: String) -> Self {
         Self {
             allowed: false,
+            explicit_deny: false,
             explanation,
+        }
+    }
+
+    fn deny_explicitly(explanation: String) -> Self {
+        Self {
+            explicit_deny: true,
+            ..Self::deny(explanation)
         }
     }
 }
@@ -157,7 +167,7 @@ fn decide(
     let all = identity.iter().chain(session.iter().flatten());
     for (name, decision) in all {
         if let Decision::ExplicitDeny { statement, sid } = decision {
-            return Authorization::deny(format!(
+            return Authorization::deny_explicitly(format!(
                 "explicitly denied by {name} {}",
                 statement_words(*statement, sid.as_deref())
             ));
@@ -187,6 +197,7 @@ fn decide(
     };
     Authorization {
         allowed: true,
+        explicit_deny: false,
         explanation,
     }
 }

@@ -137,6 +137,7 @@ fn an_inline_policy_allows_and_the_explanation_names_it() {
         decision,
         Authorization {
             allowed: true,
+            explicit_deny: false,
             explanation: "allowed by inline policy rw statement 0".to_owned()
         }
     );

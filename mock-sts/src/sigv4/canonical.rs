@@ -4,7 +4,7 @@ use aws_lc_rs::digest;
 use http::HeaderMap;
 
 use super::error::{SigV4Error, malformed};
-use super::types::{ALGORITHM, AuthLocation, ParsedAuth, Q_SIGNATURE, Request};
+use super::types::{ALGORITHM, AuthLocation, ParsedAuth, PathRule, Q_SIGNATURE, Request};
 
 /// The SigV4 canonical request for `req` as `auth` describes it, with the given payload hash.
 ///
@@ -13,11 +13,16 @@ pub(super) fn canonical_request(
     req: &Request,
     auth: &ParsedAuth,
     payload_hash: &str,
+    rule: PathRule,
 ) -> Result<Vec<u8>, SigV4Error> {
     let mut out = Vec::with_capacity(256 + req.path.len() + req.query.map_or(0, str::len));
     out.extend_from_slice(req.method.as_str().as_bytes());
     out.push(b'\n');
-    out.extend_from_slice(canonical_uri(req.path).as_bytes());
+    let uri = match rule {
+        PathRule::Normalised => canonical_uri(req.path),
+        PathRule::S3 => s3_canonical_uri(req.path),
+    };
+    out.extend_from_slice(uri.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(canonical_query(req.query, auth.location).as_bytes());
     out.push(b'\n');
@@ -54,6 +59,44 @@ pub(super) fn canonical_uri(raw_path: &str) -> String {
         } else {
             push_percent(&mut out, b);
         }
+    }
+    out
+}
+
+/// S3 rule: the path is signed as it names the object, encoded once and never normalised
+/// (`a/./b` and `a//b` are keys of their own). The received path is decoded and re-encoded, so
+/// a client that escaped a character SigV4 leaves bare (or the reverse) still matches.
+pub(super) fn s3_canonical_uri(raw_path: &str) -> String {
+    let decoded = percent_decode(raw_path);
+    let mut out = String::with_capacity(decoded.len() * 3);
+    for &b in &decoded {
+        if b == b'/' || is_unreserved(b) {
+            out.push(char::from(b));
+        } else {
+            push_percent(&mut out, b);
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// `%XX` decoding only (a path's `+` is a plus); invalid escapes are kept literally.
+pub(crate) fn percent_decode(s: &str) -> Vec<u8> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = bytes.get(i + 1..i + 3).and_then(hex_byte)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
     }
     out
 }
@@ -204,7 +247,7 @@ fn push_percent(out: &mut String, b: u8) {
     out.push(char::from(HEX[usize::from(b & 0x0f)]));
 }
 
-pub(super) fn sha256_hex(data: &[u8]) -> String {
+pub(crate) fn sha256_hex(data: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let hash = digest::digest(&digest::SHA256, data);
     let mut out = String::with_capacity(64);

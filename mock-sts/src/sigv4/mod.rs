@@ -14,19 +14,25 @@
 //! dot segments and empty segments are removed from the path, which is then percent-encoded a
 //! second time; the query is form-decoded (`+` is a space) and re-encoded.
 //!
+//! S3 differs (`s3`): the path is encoded once and not normalised, the payload hash is the one
+//! declared in `x-amz-content-sha256`, and chunked uploads carry a signature per chunk.
+//!
 //! Errors are typed and carry no AWS wire strings; the HTTP layer maps them to STS/IAM errors.
 
 mod canonical;
 mod dates;
 mod error;
 mod parse;
+mod s3;
 mod types;
 mod verify;
 
 #[cfg(test)]
 mod tests;
 
+pub(crate) use canonical::{percent_decode, sha256_hex};
 pub(crate) use error::{SigV4Error, SkewDirection};
 pub(crate) use parse::parse;
-pub(crate) use types::{ParsedAuth, Request};
+pub(crate) use s3::{ChunkChain, S3SigError, verify_s3};
+pub(crate) use types::{ParsedAuth, Request, UNSIGNED_PAYLOAD};
 pub(crate) use verify::verify;

@@ -38,6 +38,15 @@ pub(crate) struct Request<'a> {
     pub(crate) body: &'a [u8],
 }
 
+/// How the path enters the canonical request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathRule {
+    /// Every service but S3: normalised, then encoded a second time.
+    Normalised,
+    /// S3: encoded once, not normalised.
+    S3,
+}
+
 /// `AKID/yyyymmdd/region/service/aws4_request`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Credential {

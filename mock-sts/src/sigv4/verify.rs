@@ -6,7 +6,7 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 use super::canonical::{canonical_request, sha256_hex, string_to_sign};
 use super::dates::{format_amz_date, scope_date_time};
 use super::error::{SigV4Error, SkewDirection, malformed};
-use super::types::{AuthLocation, MAX_CLOCK_SKEW, ParsedAuth, Request, UNSIGNED_PAYLOAD};
+use super::types::{AuthLocation, MAX_CLOCK_SKEW, ParsedAuth, PathRule, Request, UNSIGNED_PAYLOAD};
 
 /// Verify `auth` (from [`parse`] on the same request) against `secret_access_key`.
 ///
@@ -28,7 +28,7 @@ pub(crate) fn verify(
         &auth.credential.service,
     );
     for payload_hash in payload_hash_candidates(req, auth) {
-        let creq = canonical_request(req, auth, &payload_hash)?;
+        let creq = canonical_request(req, auth, &payload_hash, PathRule::Normalised)?;
         let expected = aws_sigv4::sign::v4::calculate_signature(
             key.as_ref(),
             string_to_sign(auth, &creq).as_bytes(),
@@ -42,7 +42,7 @@ pub(crate) fn verify(
     Err(SigV4Error::SignatureMismatch)
 }
 
-fn check_time(
+pub(super) fn check_time(
     auth: &ParsedAuth,
     signed_at: OffsetDateTime,
     now: OffsetDateTime,

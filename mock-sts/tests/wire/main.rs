@@ -15,6 +15,8 @@ mod iam_providers;
 mod iam_roles;
 mod protocol;
 mod request_log;
+mod s3;
+mod s3_support;
 mod seed;
 mod session_policies;
 mod session_tags;

@@ -21,6 +21,7 @@ mod canonical;
 mod clock;
 mod parsing;
 mod round_trips;
+mod s3_chunked;
 mod vectors;
 
 const AKID: &str = "AKIDEXAMPLE";

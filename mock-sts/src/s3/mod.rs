@@ -1,0 +1,49 @@
+//! A minimal, real S3 on a listener of its own: buckets and objects in memory, SigV4 with S3's
+//! rules and every payload mode the AWS CLI and SDKs send, each call authorised by the session's
+//! policies, S3's XML errors, and one request-log entry per request with the action, resource and
+//! decision. `docs/s3.md` lists what is served and what is not.
+//!
+//! Layout: `address` (bucket and key from Host and path), `operation` (which call, which IAM
+//! action), `auth` (who signed, how the body is covered), `payload` (reading a body: cap, chunks,
+//! checksums) with `checksum`, `names` (bucket naming rules), `store` (the objects), `buckets` and
+//! `objects` (the calls), `context` (what a call works with, authorisation included), `respond`
+//! (the HTTP answer and the log entry), `handler` (the flow).
+
+mod address;
+mod auth;
+mod buckets;
+mod checksum;
+mod context;
+mod handler;
+mod list;
+mod names;
+mod objects;
+mod operation;
+mod payload;
+mod respond;
+mod store;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::any;
+
+use crate::state::Sts;
+
+/// The S3 listener's state: mock-sts's (sessions, IAM, log, config) and the objects.
+#[derive(Debug)]
+pub(crate) struct S3 {
+    pub(crate) sts: Arc<Sts>,
+    pub(crate) store: store::Store,
+}
+
+/// Every path of the S3 listener goes to the one handler: S3 addresses by path and Host.
+pub(crate) fn router(sts: Arc<Sts>) -> Router {
+    let state = Arc::new(S3 {
+        sts,
+        store: store::Store::default(),
+    });
+    Router::new()
+        .fallback(any(handler::handle))
+        .with_state(state)
+}
