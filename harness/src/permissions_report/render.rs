@@ -76,10 +76,10 @@ fn grant_lines(out: &mut String, grant: &Grant) {
         grant.effect,
         grant.actions.join(", "),
         grant.resources.join(", "),
-        if grant.never_used() {
-            ": never used"
-        } else {
-            ""
+        match (grant.never_used(), grant.effect.as_str()) {
+            (false, _) => "",
+            (true, "Deny") => ": never applied",
+            (true, _) => ": never used",
         },
     );
     if grant.never_used() {
@@ -100,7 +100,12 @@ fn grant_lines(out: &mut String, grant: &Grant) {
             .filter(|action| policy::action_like(pattern, action))
             .map(String::as_str)
             .collect();
-        let line = if matched.is_empty() {
+        let line = if grant.effect == "Deny" {
+            match matched.as_slice() {
+                [] => format!("{pattern} denied nothing"),
+                _ => format!("{pattern} denied: {}", matched.join(", ")),
+            }
+        } else if matched.is_empty() {
             format!("{pattern} granted; never used")
         } else if matched.len() == 1 && matched[0].eq_ignore_ascii_case(pattern) {
             format!("{pattern} used")
