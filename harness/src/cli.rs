@@ -7,6 +7,7 @@ mod explain_command;
 mod inspect;
 mod job_command;
 mod lint_command;
+mod permissions_command;
 mod repro_command;
 mod run_command;
 
@@ -58,6 +59,10 @@ enum Command {
     /// severity, location and one-line fix (docs/lint.md). Exit code 0: no error-severity
     /// finding; 1: at least one; 2: usage error or unreadable file.
     Lint(lint_command::LintArgs),
+    /// A least-privilege report of a saved run (`fedlab job --report FILE`): per role the
+    /// actions and resources used, the grants never used, and the narrowest policy that would
+    /// have sufficed (docs/permissions.md). Exit code 0; 2: unreadable file.
+    Permissions(permissions_command::PermissionsArgs),
     /// List the built-in clients and the version of the tool each one finds.
     Clients,
     /// Start mock-gitlab and mock-sts for a shell: set up one scenario's account and token,
@@ -114,6 +119,7 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
         Command::Schema => Ok(inspect::schema()),
         Command::Explain(args) => explain_command::run(&args),
         Command::Lint(args) => lint_command::run(&args),
+        Command::Permissions(args) => permissions_command::run(&args),
         Command::Clients => {
             let tools = crate::clients::Tools::from_env();
             for (name, found) in crate::clients::builtin_clients(&tools).await {

@@ -235,6 +235,12 @@ impl Federation {
         self.sts.requests()
     }
 
+    /// The account's providers, roles and policies now, as mock-sts's `GET /-/mock/state`
+    /// answers them.
+    pub fn iam_state(&self) -> mock_sts::Seed {
+        self.sts.iam_state()
+    }
+
     /// The requests answered after sequence number `after` (see [`Request::seq`]), waiting until
     /// there is at least one. Empty only when mock-sts has stopped.
     pub async fn requests_after(&self, after: u64) -> Vec<Request> {

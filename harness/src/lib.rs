@@ -71,6 +71,7 @@ mod job;
 pub mod job_run;
 mod judge;
 pub mod lint;
+pub mod permissions_report;
 mod progress;
 mod proxy;
 mod report;

@@ -75,6 +75,12 @@ pub use wire_error::{WireError, read_session_claims};
 
 use crate::state::Sts;
 
+/// The JSON document of a built-in AWS managed policy (`arn:aws:iam::aws:policy/NAME`), which
+/// `GET /-/mock/state` names by ARN only; `None` for any other ARN.
+pub fn aws_managed_policy(arn: &str) -> Option<&'static str> {
+    iam::aws_managed_document(arn)
+}
+
 /// Builds the router. `config.listen` only matters to [`spawn`]. A seeded provider without
 /// thumbprints needs [`spawn`], which can connect to it to compute one as IAM does.
 pub fn app(config: Config) -> Result<Router, Error> {

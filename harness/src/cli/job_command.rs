@@ -14,6 +14,7 @@ use crate::expect::describe;
 use crate::federation::Federation;
 use crate::gitlab_ci::CiFile;
 use crate::job_run::{self, JobAccount, JobOptions, Pipeline};
+use crate::permissions_report::SavedRun;
 use crate::scenario::{AwsSetup, Placeholders};
 
 #[derive(Debug, Args)]
@@ -53,6 +54,14 @@ pub(super) struct JobArgs {
     /// Print the job's variables (`NAME=value`, quoted for a shell) instead of running it.
     #[arg(long)]
     print_env: bool,
+    /// After the job, save what mock-sts saw (`{"requests": [...], "state": {...}}`) to FILE,
+    /// for `fedlab permissions FILE`.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// After the job, print the least-privilege report of its calls (docs/permissions.md). The
+    /// exit code stays the job's.
+    #[arg(long)]
+    permissions: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -141,7 +150,28 @@ async fn prepare_and_run(args: JobArgs) -> anyhow::Result<i32> {
             refused.method, refused.destination
         );
     }
+    after_the_job(&fed, args.report.as_deref(), args.permissions);
     Ok(code)
+}
+
+/// `--report` and `--permissions`. The job has run, so a failure here is reported on stderr and
+/// leaves the exit code the job's.
+fn after_the_job(fed: &Federation, report: Option<&std::path::Path>, permissions: bool) {
+    if report.is_none() && !permissions {
+        return;
+    }
+    let saved = SavedRun {
+        requests: fed.requests(),
+        state: fed.iam_state(),
+    };
+    if let Some(path) = report
+        && let Err(err) = std::fs::write(path, saved.to_json())
+    {
+        eprintln!("fedlab job: cannot write {}: {err}", path.display());
+    }
+    if permissions && let Err(err) = super::permissions_command::print(&saved, false) {
+        eprintln!("fedlab job: the permissions report failed: {err:#}");
+    }
 }
 
 /// `--aws-cli`, else `FEDLAB_AWS_CLI`, else `aws` on `PATH`. One named explicitly must exist;

@@ -77,3 +77,39 @@ fn fedlab_job_print_env_prints_sourceable_variables_and_runs_nothing() {
     assert_eq!(claims(token)["aud"], "https://sts.amazonaws.com");
     assert!(!stdout.contains("$ "), "nothing ran");
 }
+
+#[test]
+fn fedlab_job_report_saves_the_run_and_permissions_reads_it_without_changing_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(".gitlab-ci.yml");
+    std::fs::write(&file, "fails:\n  script:\n    - exit 3\n").unwrap();
+    let saved = dir.path().join("run.json");
+    let output = fedlab(&[
+        "job",
+        file.to_str().unwrap(),
+        "fails",
+        "--report",
+        saved.to_str().unwrap(),
+        "--permissions",
+    ]);
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("no role session made an authorised call"),
+        "{stdout}"
+    );
+    let run: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert!(
+        run["requests"].is_array() && run["state"].is_object(),
+        "{run}"
+    );
+    let read = fedlab(&["permissions", saved.to_str().unwrap(), "--json"]);
+    assert_eq!(read.status.code(), Some(0), "{read:?}");
+    let report: Value = serde_json::from_slice(&read.stdout).unwrap();
+    assert_eq!(report, serde_json::json!({"roles": []}));
+    let missing = fedlab(&[
+        "permissions",
+        dir.path().join("none.json").to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2), "{missing:?}");
+}

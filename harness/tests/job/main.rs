@@ -22,6 +22,7 @@ use serde_json::Value;
 mod cli;
 mod env;
 mod network;
+mod permissions;
 mod runs;
 
 /// The jobs that write the documents' fixed `/tmp/web_identity_token` run one at a time.

@@ -157,6 +157,16 @@ pub(crate) fn policy(arn: &str) -> Option<Arc<ManagedPolicy>> {
     POLICIES.iter().find(|p| p.arn == arn).cloned()
 }
 
+/// The document of a built-in AWS managed policy, as the reference guide prints it, for tools
+/// that read a dumped state (which names attached policies by ARN only).
+pub(crate) fn document(arn: &str) -> Option<&'static str> {
+    let name = arn.strip_prefix(PREFIX)?;
+    ENTRIES
+        .iter()
+        .find(|entry| entry.name == name)
+        .map(|entry| entry.document)
+}
+
 /// Whether `arn` is in AWS's own namespace (which no account can create or delete in).
 pub(crate) fn is_aws_managed(arn: &str) -> bool {
     arn.starts_with(PREFIX)
@@ -172,6 +182,16 @@ mod tests {
         for entry in &ENTRIES {
             assert!(policy(&format!("{PREFIX}{}", entry.name)).is_some());
         }
+    }
+
+    #[test]
+    fn a_built_in_document_is_found_by_its_arn_and_nothing_else_is() {
+        let text = document("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess").unwrap();
+        assert!(text.contains("\"s3:Get*\""), "{text}");
+        assert_eq!(
+            document("arn:aws:iam::123456789012:policy/AmazonS3ReadOnlyAccess"),
+            None
+        );
     }
 
     #[test]

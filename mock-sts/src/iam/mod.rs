@@ -17,6 +17,7 @@ mod roles;
 mod store;
 mod tags;
 
+pub(crate) use aws_managed::document as aws_managed_document;
 pub(crate) use dump::dump;
 pub(crate) use managed::{
     attach_role_policy, create_policy, delete_policy, detach_role_policy, find_policy, get_policy,
