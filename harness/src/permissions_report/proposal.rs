@@ -76,7 +76,7 @@ fn generalised(resources: BTreeSet<String>) -> BTreeSet<String> {
         } else {
             out.extend(
                 keys.iter()
-                    .map(|key| format!("arn:aws:s3:::{bucket}/{key}")),
+                    .map(|key| format!("arn:aws:s3:::{bucket}/{}", literal(key))),
             );
         }
     }
@@ -102,6 +102,24 @@ fn common_prefix(keys: &[String]) -> String {
         prefix = &prefix[..shared];
     }
     prefix.to_owned()
+}
+
+/// A key written so that policy matching reads every character as itself: `*`, `?` and `$` as
+/// the policy-variable escapes `${*}`, `${?}`, `${$}` (IAM User Guide, "IAM policy elements:
+/// Variables and tags", special characters).
+fn literal(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for c in key.chars() {
+        match c {
+            '*' | '?' | '$' => {
+                out.push_str("${");
+                out.push(c);
+                out.push('}');
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// A key prefix cut where a wildcard character would be read as one: `*` and `?` in a key

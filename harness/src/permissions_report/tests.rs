@@ -211,3 +211,21 @@ fn a_saved_run_reads_back_what_it_wrote() {
     assert_eq!(SavedRun::from_json(&run.to_json()).unwrap(), run);
     assert!(SavedRun::from_json("[]").is_err());
 }
+
+#[test]
+fn a_key_with_wildcard_characters_is_proposed_as_itself_and_matches_only_itself() {
+    let used = [Use {
+        action: "s3:PutObject".to_owned(),
+        resource: "arn:aws:s3:::b/report-*?$.txt".to_owned(),
+        count: 1,
+    }];
+    let proposed = narrowest_policy(&used).unwrap();
+    assert_eq!(
+        proposed["Statement"][0]["Resource"],
+        serde_json::json!(["arn:aws:s3:::b/report-${*}${?}${$}.txt"])
+    );
+    let document = policy::parse(&proposed.to_string(), PolicyKind::Identity).unwrap();
+    let put = |key: &str| allows(&document, "s3:PutObject", &format!("arn:aws:s3:::b/{key}"));
+    assert!(put("report-*?$.txt").is_allow());
+    assert_eq!(put("report-all!$.txt"), Decision::ImplicitDeny);
+}
