@@ -56,8 +56,12 @@ impl RootCli {
     }
 
     fn command(&self, region: &str) -> Command {
+        self.command_of(&aws_cli(), region)
+    }
+
+    fn command_of(&self, program: &Path, region: &str) -> Command {
         let home = self.home.path();
-        let mut command = Command::new(aws_cli());
+        let mut command = Command::new(program);
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -350,5 +354,74 @@ async fn boto3_sets_up_iam_assumes_the_role_and_is_allowed_and_denied_by_its_pol
             .as_deref()
             .unwrap_or_default()
             .contains("Boto3")
+    );
+}
+
+/// Debian's aws CLI v2 (`apt-get install awscli`), or the test fails saying so.
+fn debian_aws_cli_v2() -> PathBuf {
+    let aws = PathBuf::from("/usr/bin/aws");
+    let version = Command::new(&aws)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    assert!(
+        version.starts_with("aws-cli/2."),
+        "/usr/bin/aws is not the aws CLI v2 ({version:?}): apt-get install awscli"
+    );
+    aws
+}
+
+#[tokio::test]
+#[ignore = "needs Debian's aws CLI v2 at /usr/bin/aws and --include-ignored"]
+async fn debians_aws_cli_v2_ignores_the_s3_endpoint_and_reaches_s3_through_fedlab_s_proxy() {
+    let aws = debian_aws_cli_v2();
+    let fed = Federation::start().await.unwrap();
+    let cli = RootCli::new(&fed);
+    let ca = fed.proxy_ca_file().unwrap();
+    // The endpoint variable stays set: this release of the CLI does not read it, so only the
+    // proxy can bring its calls to mock-sts.
+    let v2 = |args: &[&str]| {
+        let output = cli
+            .command_of(&aws, "us-east-1")
+            .args(args)
+            .env("HTTPS_PROXY", fed.proxy_url())
+            .env("AWS_CA_BUNDLE", &ca)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "aws {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    v2(&["s3", "mb", "s3://fedlab-debian-v2"]);
+    std::fs::write(cli.path("up.txt"), "from the aws CLI v2\n").unwrap();
+    v2(&["s3", "cp", "up.txt", "s3://fedlab-debian-v2/up.txt"]);
+    v2(&["s3", "cp", "s3://fedlab-debian-v2/up.txt", "down.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(cli.path("down.txt")).unwrap(),
+        "from the aws CLI v2\n"
+    );
+    assert!(v2(&["s3", "ls", "s3://fedlab-debian-v2"]).contains("up.txt"));
+    v2(&["s3", "rm", "s3://fedlab-debian-v2/up.txt"]);
+    let operations: Vec<String> = s3_log(&fed).into_iter().map(|(op, _, _)| op).collect();
+    for expected in [
+        "CreateBucket",
+        "PutObject",
+        "GetObject",
+        "ListObjectsV2",
+        "DeleteObject",
+    ] {
+        assert!(
+            operations.iter().any(|op| op == expected),
+            "{expected}: {operations:?}"
+        );
+    }
+    assert!(
+        fed.proxy_refusals().is_empty(),
+        "{:?}",
+        fed.proxy_refusals()
     );
 }
