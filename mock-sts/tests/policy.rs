@@ -113,6 +113,8 @@ fn check_sources(file: &str, group: &Group, failures: &mut Vec<String>) {
 fn describe(error: &PolicyError) -> (&'static str, Option<&str>) {
     match error {
         PolicyError::InvalidJson => ("InvalidJson", None),
+        PolicyError::MissingResource { .. } => ("MissingResource", None),
+        PolicyError::PrincipalInIdentityPolicy { .. } => ("PrincipalInIdentityPolicy", None),
         PolicyError::LegacyParsing => ("LegacyParsing", None),
         PolicyError::Syntax { reason } => ("Syntax", Some(reason)),
         PolicyError::ProhibitedResource => ("ProhibitedResource", None),

@@ -10,6 +10,8 @@ pub(crate) enum MalformedPolicy {
     ProhibitedResource,
     TrustAction,
     FederatedPrincipal,
+    MissingResource,
+    PrincipalInIdentityPolicy,
 }
 
 impl From<&crate::policy::PolicyError> for MalformedPolicy {
@@ -23,6 +25,8 @@ impl From<&crate::policy::PolicyError> for MalformedPolicy {
             PolicyError::ProhibitedResource => Self::ProhibitedResource,
             PolicyError::InvalidTrustAction { .. } => Self::TrustAction,
             PolicyError::InvalidFederatedPrincipal { .. } => Self::FederatedPrincipal,
+            PolicyError::MissingResource { .. } => Self::MissingResource,
+            PolicyError::PrincipalInIdentityPolicy { .. } => Self::PrincipalInIdentityPolicy,
         }
     }
 }
@@ -87,6 +91,10 @@ pub(super) fn malformed_policy_message(kind: MalformedPolicy) -> &'static str {
         }
         MalformedPolicy::FederatedPrincipal => {
             "Federated principals must be valid domain names or SAML metadata ARNs"
+        }
+        MalformedPolicy::MissingResource => "Policy statement must contain resources.",
+        MalformedPolicy::PrincipalInIdentityPolicy => {
+            "Policy document should not specify a principal."
         }
     }
 }

@@ -25,6 +25,15 @@ pub enum PolicyError {
     #[error("policy grammar: {reason}")]
     Syntax { reason: String },
 
+    /// An identity (permission or session) policy statement without `Resource`/`NotResource`.
+    #[error("statement {statement} has no Resource or NotResource")]
+    MissingResource { statement: usize },
+
+    /// An identity (permission or session) policy statement that names a `Principal` or
+    /// `NotPrincipal`: only resource-based policies say who they apply to.
+    #[error("statement {statement}: identity policies cannot name a principal")]
+    PrincipalInIdentityPolicy { statement: usize },
+
     /// A trust-policy statement names a `Resource` or `NotResource` (a trust policy applies to its role).
     #[error("trust policy statement has a Resource or NotResource element")]
     ProhibitedResource,

@@ -42,15 +42,15 @@ pub(crate) fn document(text: &str, kind: PolicyKind) -> Result<PolicyDocument, P
     let mut parser = Parser {
         kind,
         legacy_failed: false,
-        late_syntax: None,
+        late_error: None,
     };
     let document = parser.document(&members)?;
     if parser.legacy_failed {
         return Err(PolicyError::LegacyParsing);
     }
     parser.late_rules(&document.statements);
-    if let Some(reason) = parser.late_syntax {
-        return Err(PolicyError::Syntax { reason });
+    if let Some(error) = parser.late_error {
+        return Err(error);
     }
     trust::check(&document)?;
     Ok(document)
@@ -60,7 +60,7 @@ struct Parser {
     kind: PolicyKind,
     legacy_failed: bool,
     /// The first late grammar finding.
-    late_syntax: Option<String>,
+    late_error: Option<PolicyError>,
 }
 
 impl Parser {
@@ -249,15 +249,9 @@ impl Parser {
                 self.late(format!("statement {index} has no Action or NotAction"));
             }
         }
-        for (index, statement) in statements.iter().enumerate() {
-            let has_resource = statement
-                .resource
-                .as_ref()
-                .is_some_and(|r| !r.patterns.is_empty());
-            if self.kind == PolicyKind::Identity && !has_resource {
-                self.late(format!("statement {index} has no Resource or NotResource"));
-            }
-        }
+        // A principal is reported before a missing resource: IAM answered PutRolePolicy with a
+        // trust policy (a Principal, no Resource) "Policy document should not specify a
+        // principal." (hashicorp/terraform#13449).
         for (index, statement) in statements.iter().enumerate() {
             match (self.kind, &statement.principal) {
                 (PolicyKind::Trust, None) => {
@@ -269,11 +263,19 @@ impl Parser {
                         "statement {index}: role trust policies do not support NotPrincipal"
                     ));
                 }
-                (PolicyKind::Identity, Some(principal)) => self.late(format!(
-                    "statement {index}: identity policies cannot name a {}",
-                    principal.element_name()
-                )),
+                (PolicyKind::Identity, Some(_)) => {
+                    self.late_error(PolicyError::PrincipalInIdentityPolicy { statement: index })
+                }
                 _ => {}
+            }
+        }
+        for (index, statement) in statements.iter().enumerate() {
+            let has_resource = statement
+                .resource
+                .as_ref()
+                .is_some_and(|r| !r.patterns.is_empty());
+            if self.kind == PolicyKind::Identity && !has_resource {
+                self.late_error(PolicyError::MissingResource { statement: index });
             }
         }
         for statement in statements {
@@ -288,6 +290,10 @@ impl Parser {
     }
 
     fn late(&mut self, reason: String) {
-        self.late_syntax.get_or_insert(reason);
+        self.late_error(PolicyError::Syntax { reason });
+    }
+
+    fn late_error(&mut self, error: PolicyError) {
+        self.late_error.get_or_insert(error);
     }
 }

@@ -8,7 +8,8 @@
 //!    "policy": { ...policy document... } | "raw policy text (for invalid JSON, duplicate keys)",
 //!    "kind": "Trust" | "Identity",                       // default Trust
 //!    "error": "InvalidJson" | "LegacyParsing" | "Syntax" | "ProhibitedResource"
-//!             | "InvalidTrustAction" | "InvalidFederatedPrincipal",   // the policy must be refused so
+//!             | "InvalidTrustAction" | "InvalidFederatedPrincipal"
+//!             | "MissingResource" | "PrincipalInIdentityPolicy",    // the policy must be refused so
 //!    "error_detail": "...",                              // InvalidTrustAction action / federated value
 //!    "tests": [{ "description": "...",
 //!                "source": "...",                        // optional: overrides the group's source

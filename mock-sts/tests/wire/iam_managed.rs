@@ -294,7 +294,7 @@ async fn managed_policy_documents_are_validated_and_sized_as_iam_does() {
         400,
         IAM,
         "MalformedPolicyDocument",
-        "Syntax errors in policy.",
+        "Policy document should not specify a principal.",
     );
     let actions: Vec<String> = (0..600).map(|i| format!("\"s3:Get{i:05}\"")).collect();
     let large = format!(

@@ -240,7 +240,7 @@ async fn a_role_with_an_inline_policy_cannot_be_deleted() {
         400,
         IAM,
         "MalformedPolicyDocument",
-        "Syntax errors in policy.",
+        "Policy document should not specify a principal.",
     );
     let deleted = call(
         &sts,

@@ -82,7 +82,7 @@ async fn a_malformed_session_policy_is_refused_with_iams_message() {
         400,
         STS,
         "MalformedPolicyDocument",
-        "Syntax errors in policy.",
+        "Policy document should not specify a principal.",
     );
 }
 
