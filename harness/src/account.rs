@@ -1,4 +1,5 @@
-//! A scenario's AWS account, created through IAM as a user's tooling would.
+//! A scenario's AWS account, created through IAM as a user's tooling would: providers, roles,
+//! customer managed policies, attachments and inline policies, in that order.
 
 use crate::error::Error;
 use crate::federation::Federation;
@@ -11,7 +12,7 @@ pub(crate) async fn set_up(fed: &Federation, scenario: &Scenario) -> Result<Vec<
     set_up_aws(fed, &scenario.aws).await
 }
 
-/// Creates the providers and roles of an `aws:` section (a scenario's, or `fedlab job --aws`).
+/// Creates what an `aws:` section (a scenario's, or `fedlab job --aws`) lists.
 pub(crate) async fn set_up_aws(fed: &Federation, aws: &AwsSetup) -> Result<Vec<String>, String> {
     let mut problems = Vec::new();
     for provider in &aws.providers {
@@ -54,5 +55,59 @@ pub(crate) async fn set_up_aws(fed: &Federation, aws: &AwsSetup) -> Result<Vec<S
             .await
             .map_err(|e| format!("IAM setup failed: CreateRole: {e}"))?;
     }
+    for policy in &aws.managed_policies {
+        let mut params = vec![
+            ("Action", "CreatePolicy"),
+            ("PolicyName", policy.name.as_str()),
+            ("PolicyDocument", policy.document.as_str()),
+        ];
+        params.extend(policy.path.as_deref().map(|path| ("Path", path)));
+        params.extend(policy.description.as_deref().map(|d| ("Description", d)));
+        iam(fed, &params, &format!("CreatePolicy {}", policy.name)).await?;
+    }
+    for role in &aws.roles {
+        for arn in &role.attached_policies {
+            let params = [
+                ("Action", "AttachRolePolicy"),
+                ("RoleName", role.name.as_str()),
+                ("PolicyArn", arn.as_str()),
+            ];
+            iam(
+                fed,
+                &params,
+                &format!("AttachRolePolicy {arn} to {}", role.name),
+            )
+            .await?;
+        }
+        for policy in &role.policies {
+            let params = [
+                ("Action", "PutRolePolicy"),
+                ("RoleName", role.name.as_str()),
+                ("PolicyName", policy.name.as_str()),
+                ("PolicyDocument", policy.document.as_str()),
+            ];
+            let what = format!("PutRolePolicy {} on {}", policy.name, role.name);
+            iam(fed, &params, &what).await?;
+        }
+    }
     Ok(problems)
+}
+
+/// One IAM call of the setup, signed as the account's administrator; IAM refusing it fails the
+/// setup with IAM's answer.
+async fn iam(fed: &Federation, params: &[(&str, &str)], what: &str) -> Result<(), String> {
+    // Action first, then Version, as SDKs send them.
+    let version = [("Version", "2010-05-08")];
+    let query: Vec<(&str, &str)> = params
+        .iter()
+        .take(1)
+        .chain(&version)
+        .chain(params.iter().skip(1))
+        .copied()
+        .collect();
+    fed.query()
+        .call("iam", &query, Some(fed.admin_credentials()))
+        .await
+        .map(drop)
+        .map_err(|err| format!("IAM setup failed: {what}: {err}"))
 }

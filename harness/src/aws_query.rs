@@ -90,40 +90,16 @@ impl QueryClient {
         service: &str,
         credentials: &Credentials,
     ) -> Result<(), Error> {
-        let identity: Identity = aws_credential_types::Credentials::new(
-            &credentials.access_key_id,
-            &credentials.secret_access_key,
-            credentials.session_token.clone(),
-            None,
-            "fedlab",
+        let time = self.signing_time.unwrap_or_else(SystemTime::now);
+        sign_request(
+            request,
+            service,
+            &self.region,
+            time,
+            credentials,
+            SigningSettings::default(),
         )
-        .into();
-        let params = aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&self.region)
-            .name(service)
-            .time(self.signing_time.unwrap_or_else(SystemTime::now))
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|e| self.unexpected(e))?
-            .into();
-        let headers: Vec<(String, String)> = request
-            .headers()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-            .collect();
-        let signable = SignableRequest::new(
-            request.method().as_str(),
-            request.uri().to_string(),
-            headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            SignableBody::Bytes(request.body()),
-        )
-        .map_err(|e| self.unexpected(e))?;
-        let (instructions, _signature) = sign(signable, &params)
-            .map_err(|e| self.unexpected(e))?
-            .into_parts();
-        instructions.apply_to_request_http1x(request);
-        Ok(())
+        .map_err(|e| self.unexpected(e))
     }
 
     fn transport(&self, err: &reqwest::Error) -> Error {
@@ -142,6 +118,52 @@ impl QueryClient {
     }
 }
 
+/// Signs `request` in place with SigV4 for `service` in `region` as of `time` (aws-sigv4 does the
+/// work; `settings` carry what a service differs in, e.g. S3's `x-amz-content-sha256`).
+pub(crate) fn sign_request(
+    request: &mut http::Request<Vec<u8>>,
+    service: &str,
+    region: &str,
+    time: SystemTime,
+    credentials: &Credentials,
+    settings: SigningSettings,
+) -> Result<(), String> {
+    let identity: Identity = aws_credential_types::Credentials::new(
+        &credentials.access_key_id,
+        &credentials.secret_access_key,
+        credentials.session_token.clone(),
+        None,
+        "fedlab",
+    )
+    .into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(settings)
+        .build()
+        .map_err(|e| e.to_string())?
+        .into();
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    let signable = SignableRequest::new(
+        request.method().as_str(),
+        request.uri().to_string(),
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        SignableBody::Bytes(request.body()),
+    )
+    .map_err(|e| e.to_string())?;
+    let (instructions, _signature) = sign(signable, &params)
+        .map_err(|e| e.to_string())?
+        .into_parts();
+    instructions.apply_to_request_http1x(request);
+    Ok(())
+}
+
 /// `reqwest` hides the interesting part (connection refused, certificate unknown) in the
 /// source chain; a test log needs all of it.
 pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
@@ -155,7 +177,7 @@ pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-fn host_of(url: &str) -> String {
+pub(crate) fn host_of(url: &str) -> String {
     url.split("://")
         .nth(1)
         .and_then(|rest| rest.split('/').next())

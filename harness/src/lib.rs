@@ -78,6 +78,7 @@ mod report;
 mod repro;
 pub mod runner;
 mod runtime;
+pub mod s3_client;
 pub mod scenario;
 mod token;
 mod up;

@@ -13,8 +13,8 @@ use tokio::task::JoinSet;
 
 use crate::account::set_up;
 use crate::federation::Federation;
-use crate::judge::{ASSUME, judge};
-use crate::scenario::{ClientPlan, Expected, Placeholders, Scenario, ScenarioSource};
+use crate::judge::{ASSUME, judge, judge_s3};
+use crate::scenario::{ClientPlan, Expected, Placeholders, S3Step, Scenario, ScenarioSource};
 use crate::token::IdToken;
 
 pub use crate::clients::{Client, ClientOutcome, ClientRequest};
@@ -188,8 +188,13 @@ async fn attempt(
     result: &mut ScenarioResult,
 ) -> Result<Verdict, String> {
     let preview = source.preview().map_err(|e| e.to_string())?;
-    if let ClientPlan::Skip(reason) = preview.plan_for(client.name()) {
-        return Ok(Verdict::Skipped(reason.to_owned()));
+    match preview.plan_for(client.name()) {
+        ClientPlan::Skip(reason) => return Ok(Verdict::Skipped(reason.to_owned())),
+        ClientPlan::Run { expect, .. } => {
+            if let Some(reason) = client.cannot_run(&client_request(&preview, expect)) {
+                return Ok(Verdict::Skipped(reason));
+            }
+        }
     }
     // The GitLab side is set up before the federation exists, so only the unreachable issuer
     // is real in this first rendering.
@@ -265,10 +270,7 @@ async fn judged_run(
     result.setup_requests = fed.requests();
     let since = result.setup_requests.last().map_or(0, |e| e.seq);
 
-    let request = ClientRequest {
-        duration_seconds: scenario.request.duration_seconds,
-        params: scenario.request.params.0.clone(),
-    };
+    let request = client_request(&scenario, &expect);
     let outcome = client.run(&job, &request).await;
 
     result.requests = fed
@@ -285,17 +287,45 @@ async fn judged_run(
         &result.requests,
         &expected_caller,
     ));
+    problems.extend(judge_s3(
+        s3_steps(&scenario, &expect),
+        &outcome,
+        &result.requests,
+    ));
     // A client that tried to leave the machine is told apart from one AWS refused.
     problems.extend(fed.proxy_refusals().iter().map(|refused| {
         format!(
             "the client tried to reach {} off this machine; fedlab's proxy refused it (only \
-             sts.amazonaws.com, sts.REGION.amazonaws.com and iam.amazonaws.com are answered, by \
-             mock-sts)",
+             the STS, IAM and S3 host names of AWS are answered, by mock-sts)",
             refused.destination
         )
     }));
     result.outcome = Some(outcome);
     Ok(problems)
+}
+
+/// The S3 calls a client makes: the scenario's, when this client is expected to get credentials.
+fn s3_steps<'a>(scenario: &'a Scenario, expect: &Expected) -> &'a [S3Step] {
+    if *expect == Expected::Credentials {
+        &scenario.s3
+    } else {
+        &[]
+    }
+}
+
+/// What the scenario asks of a client that is judged against `expect`.
+fn client_request(scenario: &Scenario, expect: &Expected) -> ClientRequest {
+    let request = &scenario.request;
+    ClientRequest {
+        duration_seconds: request.duration_seconds,
+        params: request.params.0.clone(),
+        policy: request.policy.as_ref().map(|p| p.as_str().to_owned()),
+        policy_arns: request.policy_arns.clone(),
+        s3: s3_steps(scenario, expect)
+            .iter()
+            .map(S3Step::call)
+            .collect(),
+    }
 }
 
 /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, the identity the credentials must have.

@@ -275,7 +275,8 @@ async fn debians_aws_cli_v2_ignores_the_endpoint_variables_and_reaches_mock_sts_
     assert_eq!(
         outcome,
         ClientOutcome::Credentials {
-            caller_arn: "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab".into()
+            caller_arn: "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab".into(),
+            s3: Vec::new(),
         }
     );
     let assume = fed

@@ -235,6 +235,7 @@ async fn the_raw_http_client_sends_parameters_sdks_refuse_and_the_builtin_one_do
     let request = ClientRequest {
         duration_seconds: Some(900),
         params: vec![("DurationSeconds".into(), "abc".into())],
+        ..ClientRequest::default()
     };
 
     let raw = Client::raw_http().run(&job, &request).await;
@@ -256,7 +257,8 @@ async fn the_raw_http_client_sends_parameters_sdks_refuse_and_the_builtin_one_do
     assert_eq!(
         builtin,
         ClientOutcome::Credentials {
-            caller_arn: "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab".into()
+            caller_arn: "arn:aws:sts::123456789012:assumed-role/gitlab-ci/fedlab".into(),
+            s3: Vec::new(),
         }
     );
 }

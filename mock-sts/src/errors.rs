@@ -22,7 +22,7 @@ mod reasons;
 mod s3;
 
 pub use confidence::Confidence;
-pub(crate) use s3::{ChecksumName, Denial, S3Error};
+pub(crate) use s3::{ChecksumName, Denial, PolicyType, S3Error};
 
 pub(crate) use reasons::{
     InvalidInput, MalformedPolicy, Quota, SessionTagProblem, SourceIdentityProblem,

@@ -1,8 +1,9 @@
 //! The real AWS CLI. By default it is driven the way GitLab jobs drive it: `AWS_ROLE_ARN` and
 //! `AWS_WEB_IDENTITY_TOKEN_FILE` in the environment, then `aws sts get-caller-identity`, so the
-//! CLI's own credential provider makes the AssumeRoleWithWebIdentity call. With a
-//! `duration_seconds` the job calls `aws sts assume-role-with-web-identity` itself, as the GitLab
-//! tutorial does, since the provider never sends DurationSeconds.
+//! CLI's own credential provider makes the AssumeRoleWithWebIdentity call (and again for each
+//! `aws s3api` call, as in a job that runs several commands). With a duration or a session
+//! policy the job calls `aws sts assume-role-with-web-identity` itself, as the GitLab tutorial
+//! does, since the provider never sends them, and exports the keys for what follows.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -11,19 +12,52 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::process::Command;
 
-use super::ClientOutcome;
+use super::{ClientOutcome, ClientRequest};
 use crate::job::JobEnvironment;
+use crate::s3_client::{S3Call, S3Operation};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 pub(super) async fn run(
     program: &Path,
     job: &JobEnvironment,
-    duration_seconds: Option<u32>,
+    request: &ClientRequest,
 ) -> ClientOutcome {
-    match duration_seconds {
-        None => via_environment(program, job).await,
-        Some(duration) => via_direct_call(program, job, duration).await,
+    let session = if request.direct_call() {
+        match assume_directly(program, job, request).await {
+            Ok(keys) => Some(keys),
+            Err(outcome) => return outcome,
+        }
+    } else {
+        None
+    };
+    let mut identity = command(program, job, session.as_ref());
+    identity.args(["sts", "get-caller-identity", "--output", "json"]);
+    let caller_arn = match execute(identity).await {
+        Ok(stdout) => match stdout.get("Arn").and_then(Value::as_str) {
+            Some(arn) => arn.to_owned(),
+            None => return broken(format!("get-caller-identity printed no Arn: {stdout}")),
+        },
+        Err(outcome) => return outcome,
+    };
+    let mut replies = Vec::with_capacity(request.s3.len());
+    for (index, call) in request.s3.iter().enumerate() {
+        let mut s3 = command(program, job, session.as_ref());
+        if let Err(err) = s3_arguments(&mut s3, job, call, index) {
+            return broken(format!(
+                "failed to prepare {}: {err}",
+                call.operation.name()
+            ));
+        }
+        match finish(s3).await {
+            Ok(_) => replies.push(None),
+            Err(ClientOutcome::AwsError { code, .. }) => replies.push(Some(code)),
+            Err(outcome) => return outcome,
+        }
+    }
+    ClientOutcome::Credentials {
+        caller_arn,
+        s3: replies,
     }
 }
 
@@ -56,17 +90,24 @@ pub(super) async fn version(program: &Path) -> Result<String, String> {
     }
 }
 
-async fn via_environment(program: &Path, job: &JobEnvironment) -> ClientOutcome {
-    let mut command = base_command(program, job);
-    command.args(["sts", "get-caller-identity", "--output", "json"]);
-    caller_identity(command).await
+/// The session's keys, exported as the tutorial's job exports them.
+struct SessionKeys {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: String,
 }
 
-async fn via_direct_call(program: &Path, job: &JobEnvironment, duration: u32) -> ClientOutcome {
+/// `aws sts assume-role-with-web-identity`, as GitLab's tutorial calls it (with the request's
+/// duration and session policy); the keys it printed.
+async fn assume_directly(
+    program: &Path,
+    job: &JobEnvironment,
+    request: &ClientRequest,
+) -> Result<SessionKeys, ClientOutcome> {
     let var = |name: &str| job.var(name).unwrap_or_default().to_owned();
+    let mut assume = command(program, job, None);
     // The tutorial's job passes everything on the command line, so the CLI must not also find a
     // web-identity setup in its environment.
-    let mut assume = base_command(program, job);
     assume
         .env_remove("AWS_ROLE_ARN")
         .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
@@ -79,38 +120,108 @@ async fn via_direct_call(program: &Path, job: &JobEnvironment, duration: u32) ->
         .args(["--role-session-name", &var("AWS_ROLE_SESSION_NAME")])
         .arg("--web-identity-token")
         .arg(format!("file://{}", job.token_file().display()))
-        .args([
-            "--duration-seconds",
-            &duration.to_string(),
-            "--output",
-            "json",
-        ]);
-    let credentials = match execute(assume).await {
-        Ok(stdout) => stdout,
-        Err(outcome) => return outcome,
-    };
+        .args(["--output", "json"]);
+    if let Some(duration) = request.duration_seconds {
+        assume.args(["--duration-seconds", &duration.to_string()]);
+    }
+    if let Some(policy) = &request.policy {
+        assume.args(["--policy", policy]);
+    }
+    if !request.policy_arns.is_empty() {
+        assume.arg("--policy-arns");
+        assume.args(request.policy_arns.iter().map(|arn| format!("arn={arn}")));
+    }
+    let credentials = execute(assume).await?;
     let field = |name: &str| {
         credentials
             .pointer(&format!("/Credentials/{name}"))
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
-    let (Some(key), Some(secret), Some(token)) = (
+    match (
         field("AccessKeyId"),
         field("SecretAccessKey"),
         field("SessionToken"),
-    ) else {
-        return broken("assume-role-with-web-identity printed no credentials".into());
-    };
-    let mut identity = base_command(program, job);
-    identity
-        .env_remove("AWS_ROLE_ARN")
-        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
-        .env("AWS_ACCESS_KEY_ID", key)
-        .env("AWS_SECRET_ACCESS_KEY", secret)
-        .env("AWS_SESSION_TOKEN", token)
-        .args(["sts", "get-caller-identity", "--output", "json"]);
-    caller_identity(identity).await
+    ) {
+        (Some(access_key_id), Some(secret_access_key), Some(session_token)) => Ok(SessionKeys {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        }),
+        _ => Err(broken(
+            "assume-role-with-web-identity printed no credentials".into(),
+        )),
+    }
+}
+
+/// The CLI in the job's environment; with `session`, signing with those keys instead of
+/// getting its own through web identity.
+fn command(program: &Path, job: &JobEnvironment, session: Option<&SessionKeys>) -> Command {
+    let mut command = base_command(program, job);
+    if let Some(keys) = session {
+        command
+            .env_remove("AWS_ROLE_ARN")
+            .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+            .env("AWS_ACCESS_KEY_ID", &keys.access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &keys.secret_access_key)
+            .env("AWS_SESSION_TOKEN", &keys.session_token);
+    }
+    command
+}
+
+/// `aws s3api …` for one call; a PutObject's body and a GetObject's download are files in the
+/// job's directory.
+fn s3_arguments(
+    command: &mut Command,
+    job: &JobEnvironment,
+    call: &S3Call,
+    index: usize,
+) -> std::io::Result<()> {
+    let bucket = ["--bucket", call.bucket.as_str()];
+    let key = ["--key", call.key.as_str()];
+    command.arg("s3api");
+    match call.operation {
+        S3Operation::CreateBucket => {
+            command.arg("create-bucket").args(bucket);
+            let region = job.var("AWS_REGION").unwrap_or("us-east-1");
+            if region != "us-east-1" {
+                command.args([
+                    "--create-bucket-configuration".to_owned(),
+                    format!("LocationConstraint={region}"),
+                ]);
+            }
+        }
+        S3Operation::HeadBucket => {
+            command.arg("head-bucket").args(bucket);
+        }
+        S3Operation::ListBuckets => {
+            command.arg("list-buckets");
+        }
+        S3Operation::DeleteBucket => {
+            command.arg("delete-bucket").args(bucket);
+        }
+        S3Operation::PutObject => {
+            let file = job.dir().join(format!("s3-body-{index}"));
+            std::fs::write(&file, &call.body)?;
+            command.arg("put-object").args(bucket).args(key);
+            command.arg("--body").arg(file);
+        }
+        S3Operation::GetObject => {
+            let file = job.dir().join(format!("s3-object-{index}"));
+            command.arg("get-object").args(bucket).args(key).arg(file);
+        }
+        S3Operation::HeadObject => {
+            command.arg("head-object").args(bucket).args(key);
+        }
+        S3Operation::ListObjectsV2 => {
+            command.arg("list-objects-v2").args(bucket);
+        }
+        S3Operation::DeleteObject => {
+            command.arg("delete-object").args(bucket).args(key);
+        }
+    }
+    command.args(["--output", "json"]);
+    Ok(())
 }
 
 /// The CLI in the job's environment (see [`JobEnvironment::command`]), its output captured and
@@ -124,20 +235,15 @@ fn base_command(program: &Path, job: &JobEnvironment) -> Command {
     command
 }
 
-async fn caller_identity(command: Command) -> ClientOutcome {
-    match execute(command).await {
-        Ok(stdout) => match stdout.get("Arn").and_then(Value::as_str) {
-            Some(arn) => ClientOutcome::Credentials {
-                caller_arn: arn.to_owned(),
-            },
-            None => broken(format!("get-caller-identity printed no Arn: {stdout}")),
-        },
-        Err(outcome) => outcome,
-    }
+/// Runs the CLI; its JSON stdout on success, the reported AWS error otherwise.
+async fn execute(command: Command) -> Result<Value, ClientOutcome> {
+    let stdout = finish(command).await?;
+    serde_json::from_slice(&stdout)
+        .map_err(|e| broken(format!("aws printed non-JSON output ({e})")))
 }
 
-/// Runs the CLI; JSON stdout on success, the reported AWS error otherwise.
-async fn execute(mut command: Command) -> Result<Value, ClientOutcome> {
+/// Runs the CLI; its stdout on success, the reported AWS error otherwise.
+async fn finish(mut command: Command) -> Result<Vec<u8>, ClientOutcome> {
     let child = command
         .spawn()
         .map_err(|e| broken(format!("failed to start the aws CLI: {e}")))?;
@@ -145,14 +251,10 @@ async fn execute(mut command: Command) -> Result<Value, ClientOutcome> {
         .await
         .map_err(|_| broken(format!("the aws CLI did not finish within {TIMEOUT:?}")))?
         .map_err(|e| broken(format!("failed to run the aws CLI: {e}")))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.success() {
-        return serde_json::from_slice(&output.stdout).map_err(|e| {
-            broken(format!(
-                "aws printed non-JSON output ({e}); stderr: {stderr}"
-            ))
-        });
+        return Ok(output.stdout);
     }
+    let stderr = String::from_utf8_lossy(&output.stderr);
     Err(parse_error(&stderr).unwrap_or_else(|| {
         broken(format!(
             "aws exited with {}: {}",

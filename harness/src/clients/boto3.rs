@@ -5,8 +5,8 @@ use std::path::Path;
 
 use tokio::process::Command;
 
-use super::ClientOutcome;
 use super::process;
+use super::{ClientOutcome, ClientRequest};
 use crate::job::JobEnvironment;
 
 const SCRIPT: &str = include_str!("../../clients/boto3_client.py");
@@ -15,18 +15,40 @@ const WHAT: &str = "the boto3 client";
 pub(super) async fn run(
     python: &Path,
     job: &JobEnvironment,
-    duration_seconds: Option<u32>,
+    request: &ClientRequest,
 ) -> ClientOutcome {
     let mut command = Command::from(job.command(python));
     // `python -c` sets sys.argv[0] to "-c"; the script's own arguments follow it.
     command.args(["-c", SCRIPT]);
-    if let Some(duration) = duration_seconds {
-        command.args(["--duration-seconds", &duration.to_string()]);
+    if request.direct_call() || !request.s3.is_empty() {
+        command.args(["--plan", &plan(request).to_string()]);
     }
     match process::run(command, WHAT).await {
         Ok(output) => process::reported_outcome(&output, WHAT),
         Err(outcome) => outcome,
     }
+}
+
+/// The script's `--plan`: what the job does besides getting credentials.
+fn plan(request: &ClientRequest) -> serde_json::Value {
+    let s3: Vec<_> = request
+        .s3
+        .iter()
+        .map(|call| {
+            serde_json::json!({
+                "operation": call.operation.name(),
+                "bucket": call.bucket,
+                "key": call.key,
+                "body": call.body,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "duration_seconds": request.duration_seconds,
+        "policy": request.policy,
+        "policy_arns": request.policy_arns,
+        "s3": s3,
+    })
 }
 
 /// `boto3/1.40.0 botocore/1.40.0 Python/3.11.7`.

@@ -2,17 +2,18 @@
 //! also sends a scenario's raw Query parameters, reaching the server-side validation that SDKs
 //! block before a request is ever sent.
 
-use super::ClientOutcome;
+use super::{ClientOutcome, ClientRequest};
 use crate::aws_query::{QueryClient, element};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::job::JobEnvironment;
+use crate::s3_client::S3Client;
 
 pub(super) async fn run(
     http: &reqwest::Client,
     job: &JobEnvironment,
-    duration_seconds: Option<u32>,
-    raw_params: &[(String, String)],
+    request: &ClientRequest,
+    raw: bool,
 ) -> ClientOutcome {
     let var = |name: &str| job.var(name).unwrap_or_default();
     let query = QueryClient::new(http.clone(), var("AWS_ENDPOINT_URL_STS"), var("AWS_REGION"));
@@ -21,7 +22,7 @@ pub(super) async fn run(
         Ok(token) => token,
         Err(err) => return broken(format!("failed to read the token file: {err}")),
     };
-    let duration = duration_seconds.map(|d| d.to_string());
+    let duration = request.duration_seconds.map(|d| d.to_string());
     let mut params = vec![
         ("Action", "AssumeRoleWithWebIdentity"),
         ("Version", "2011-06-15"),
@@ -32,7 +33,21 @@ pub(super) async fn run(
     if let Some(duration) = &duration {
         params.push(("DurationSeconds", duration));
     }
-    apply(&mut params, raw_params);
+    if let Some(policy) = &request.policy {
+        params.push(("Policy", policy));
+    }
+    let arn_names: Vec<String> = (1..=request.policy_arns.len())
+        .map(|n| format!("PolicyArns.member.{n}.arn"))
+        .collect();
+    params.extend(
+        arn_names
+            .iter()
+            .zip(&request.policy_arns)
+            .map(|(name, arn)| (name.as_str(), arn.as_str())),
+    );
+    if raw {
+        apply(&mut params, &request.params);
+    }
     let assumed = match query.call("sts", &params, None).await {
         Ok(xml) => xml,
         Err(err) => return outcome_of(err),
@@ -51,12 +66,26 @@ pub(super) async fn run(
         _ => return broken("AssumeRoleWithWebIdentity answered 200 without credentials".into()),
     };
     let identity = [("Action", "GetCallerIdentity"), ("Version", "2011-06-15")];
-    match query.call("sts", &identity, Some(&credentials)).await {
+    let caller_arn = match query.call("sts", &identity, Some(&credentials)).await {
         Ok(xml) => match element(&xml, "Arn") {
-            Some(caller_arn) => ClientOutcome::Credentials { caller_arn },
-            None => broken("GetCallerIdentity answered without an Arn".into()),
+            Some(caller_arn) => caller_arn,
+            None => return broken("GetCallerIdentity answered without an Arn".into()),
         },
-        Err(err) => outcome_of(err),
+        Err(err) => return outcome_of(err),
+    };
+    let s3 = S3Client::new(http.clone(), var("AWS_ENDPOINT_URL_S3"), var("AWS_REGION"));
+    let mut replies = Vec::with_capacity(request.s3.len());
+    for call in &request.s3 {
+        match s3.call(call, &credentials).await {
+            Ok(reply) => replies.push(reply),
+            Err(reason) => {
+                return broken(format!("{} got no answer: {reason}", call.operation.name()));
+            }
+        }
+    }
+    ClientOutcome::Credentials {
+        caller_arn,
+        s3: replies,
     }
 }
 

@@ -12,6 +12,7 @@ mod tools;
 use std::path::PathBuf;
 
 use crate::job::JobEnvironment;
+use crate::s3_client::{S3Call, S3Reported};
 
 pub use self::tools::{AWS_SDK_CLIENT_BINARY, Tools};
 
@@ -28,13 +29,33 @@ pub struct ClientRequest {
     /// Query parameters sent as they are, added to or replacing the job's own (e.g. a malformed
     /// `DurationSeconds`): only a raw HTTP client can send what SDKs refuse to.
     pub params: Vec<(String, String)>,
+    /// `Policy`: a session policy's JSON text. Like a duration, it makes a client call
+    /// AssumeRoleWithWebIdentity itself.
+    pub policy: Option<String>,
+    /// `PolicyArns`: managed policies as session policies.
+    pub policy_arns: Vec<String>,
+    /// The S3 calls to make with the credentials, in order, after GetCallerIdentity; each is
+    /// made whatever the one before got.
+    pub s3: Vec<S3Call>,
+}
+
+impl ClientRequest {
+    /// Whether the job calls AssumeRoleWithWebIdentity itself (as GitLab's tutorial does)
+    /// rather than through a credential provider, which never sends these parameters.
+    pub fn direct_call(&self) -> bool {
+        self.duration_seconds.is_some() || self.policy.is_some() || !self.policy_arns.is_empty()
+    }
 }
 
 /// What the client says happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientOutcome {
-    /// It got credentials and GetCallerIdentity with them answered this ARN.
-    Credentials { caller_arn: String },
+    /// It got credentials and GetCallerIdentity with them answered this ARN; `s3` is what each
+    /// of the request's S3 calls got, in order.
+    Credentials {
+        caller_arn: String,
+        s3: Vec<S3Reported>,
+    },
     /// It reports an AWS error; `message` is `None` when the answer had no `<Message>`.
     AwsError {
         code: String,
@@ -187,17 +208,36 @@ impl Client {
         }
     }
 
+    /// Why this client cannot make what `request` asks for, if it cannot: the run is then
+    /// reported as skipped with this reason, never as passed.
+    pub fn cannot_run(&self, request: &ClientRequest) -> Option<String> {
+        let session_policy = request.policy.is_some() || !request.policy_arns.is_empty();
+        match &self.kind {
+            Kind::Builtin { .. } | Kind::AwsCli { .. } | Kind::Boto3 { .. } => None,
+            Kind::AwsSdk { .. } if !request.s3.is_empty() => Some(
+                "fedlab's aws-sdk-rust client is built with aws-sdk-sts only; it makes no S3 calls"
+                    .to_owned(),
+            ),
+            Kind::AwsSdk { .. } if session_policy => Some(
+                "fedlab's aws-sdk-rust client gets credentials from aws-config's web-identity provider, which sends no session policy"
+                    .to_owned(),
+            ),
+            Kind::Command { .. } if !request.s3.is_empty() || session_policy => Some(
+                "a `cmd:` program is handed the job's environment only: it is told no S3 calls and no session policy"
+                    .to_owned(),
+            ),
+            Kind::AwsSdk { .. } | Kind::Command { .. } => None,
+        }
+    }
+
     /// Runs the job: get credentials through web identity (with a duration, by an explicit
     /// AssumeRoleWithWebIdentity as GitLab's tutorial does), then GetCallerIdentity.
     pub async fn run(&self, job: &JobEnvironment, request: &ClientRequest) -> ClientOutcome {
         let duration = request.duration_seconds;
         match &self.kind {
-            Kind::Builtin { http, raw } => {
-                let params: &[(String, String)] = if *raw { &request.params } else { &[] };
-                builtin::run(http, job, duration, params).await
-            }
-            Kind::AwsCli { program } => aws_cli::run(program, job, duration).await,
-            Kind::Boto3 { python } => boto3::run(python, job, duration).await,
+            Kind::Builtin { http, raw } => builtin::run(http, job, request, *raw).await,
+            Kind::AwsCli { program } => aws_cli::run(program, job, request).await,
+            Kind::Boto3 { python } => boto3::run(python, job, request).await,
             Kind::AwsSdk { program: None } => ClientOutcome::Broken {
                 reason: aws_sdk::not_built(),
             },

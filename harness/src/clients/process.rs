@@ -34,13 +34,16 @@ pub(super) async fn run(mut command: Command, what: &str) -> Result<Output, Clie
     }
 }
 
-/// The line a client program prints: `{"result": "credentials", "caller_arn": …}`,
+/// The line a client program prints: `{"result": "credentials", "caller_arn": …, "s3": [null or
+/// "Code", …]}` (`s3` optional),
 /// `{"result": "error", "code": …, "message": … or null}` or `{"result": "broken", "reason": …}`.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 enum Reported {
     Credentials {
         caller_arn: String,
+        #[serde(default)]
+        s3: Vec<Option<String>>,
     },
     Error {
         code: String,
@@ -61,7 +64,9 @@ pub(super) fn reported_outcome(output: &Output, what: &str) -> ClientOutcome {
         .filter(|line| line.trim_start().starts_with('{'))
         .find_map(|line| serde_json::from_str::<Reported>(line).ok());
     match reported {
-        Some(Reported::Credentials { caller_arn }) => ClientOutcome::Credentials { caller_arn },
+        Some(Reported::Credentials { caller_arn, s3 }) => {
+            ClientOutcome::Credentials { caller_arn, s3 }
+        }
         Some(Reported::Error { code, message }) => ClientOutcome::AwsError { code, message },
         Some(Reported::Broken { reason }) => ClientOutcome::Broken { reason },
         None => ClientOutcome::Broken {
@@ -104,7 +109,17 @@ mod tests {
         assert_eq!(
             reported_outcome(&output(success, ""), "x"),
             ClientOutcome::Credentials {
-                caller_arn: "arn:aws:sts::1:assumed-role/r/s".into()
+                caller_arn: "arn:aws:sts::1:assumed-role/r/s".into(),
+                s3: Vec::new(),
+            }
+        );
+        let with_s3 =
+            "{\"result\":\"credentials\",\"caller_arn\":\"a\",\"s3\":[null,\"AccessDenied\"]}";
+        assert_eq!(
+            reported_outcome(&output(with_s3, ""), "x"),
+            ClientOutcome::Credentials {
+                caller_arn: "a".into(),
+                s3: vec![None, Some("AccessDenied".into())],
             }
         );
     }

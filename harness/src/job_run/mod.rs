@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use mock_gitlab::{Audience, GitlabVersion, TokenKind};
 
-pub use account::{JobAccount, ManagedPolicy, RolePolicy};
+pub use account::JobAccount;
 pub use error::JobError;
 pub use pipeline::Pipeline;
 

@@ -55,6 +55,9 @@ struct StsAnswer<'a> {
 enum Reported {
     Credentials {
         caller_arn: String,
+        /// Per S3 call: `null` for success, else the error code the client reported.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        s3: Vec<Option<String>>,
     },
     AwsError {
         code: String,
@@ -72,8 +75,9 @@ enum Reported {
 impl From<&ClientOutcome> for Reported {
     fn from(outcome: &ClientOutcome) -> Self {
         match outcome {
-            ClientOutcome::Credentials { caller_arn } => Self::Credentials {
+            ClientOutcome::Credentials { caller_arn, s3 } => Self::Credentials {
                 caller_arn: caller_arn.clone(),
+                s3: s3.clone(),
             },
             ClientOutcome::AwsError { code, message } => Self::AwsError {
                 code: code.clone(),

@@ -1,8 +1,10 @@
 //! The rules a scenario's types cannot express, each naming the key it is about so the error can
 //! point at its line.
 
+use super::answers::Expected;
 use super::clients::{ClientPlan, KNOWN_CLIENTS, OTHERS, is_client_key};
 use super::format::Scenario;
+use crate::s3_client::S3Operation;
 
 /// A broken rule: the key path it is about (e.g. `["request", "params"]`) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +89,47 @@ impl Scenario {
                 &["request", "params"],
                 "raw `params` can only be sent by some clients: add `clients: {others: {skip: \"…\"}}` and name the clients that run this case",
             ));
+        }
+        self.check_s3()
+    }
+
+    /// Each S3 step names what its operation needs, and only that.
+    fn check_s3(&self) -> Result<(), Invalid> {
+        if !self.s3.is_empty() && self.expect != Expected::Credentials {
+            return Err(invalid(
+                &["s3"],
+                "S3 calls are made with the job's credentials: only a case that expects `result: credentials` has them",
+            ));
+        }
+        for (index, step) in self.s3.iter().enumerate() {
+            let index = index.to_string();
+            let at = |field: &'static str| [String::from("s3"), index.clone(), field.into()];
+            let fail = |field, reason: String| {
+                let path = at(field);
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                Err(invalid(&path, reason))
+            };
+            let name = step.call.name();
+            let given = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.is_empty());
+            if step.call.on_bucket() != given(&step.bucket) {
+                let reason = if step.call.on_bucket() {
+                    format!("{name} needs a `bucket`")
+                } else {
+                    format!("{name} names no bucket: remove `bucket`")
+                };
+                return fail("bucket", reason);
+            }
+            if step.call.on_object() != given(&step.key) {
+                let reason = if step.call.on_object() {
+                    format!("{name} needs a `key`")
+                } else {
+                    format!("{name} names no object: remove `key`")
+                };
+                return fail("key", reason);
+            }
+            if step.body.is_some() && step.call != S3Operation::PutObject {
+                return fail("body", format!("only PutObject sends a body, not {name}"));
+            }
         }
         Ok(())
     }

@@ -10,10 +10,12 @@ use super::answers::{AwsAnswer, Expected};
 use super::clients::{ANY_PROGRAM, ClientCase, ClientPlan, OTHERS};
 use super::mirror;
 use super::params::QueryParams;
+use super::policy_text::PolicyText;
 use super::token_file::TokenFile;
 use crate::assume::DEFAULT_SESSION_NAME;
 use crate::builder::FederationBuilder;
 use crate::federation::Federation;
+use crate::s3_client::{S3Call, S3Operation};
 
 /// One documented case of the GitLab CI → AWS OIDC federation path: the GitLab instance, the AWS
 /// account, the job's token, the request a client makes, and the exact answer AWS gives.
@@ -51,6 +53,10 @@ pub struct Scenario {
     pub request: WebIdentityRequest,
     /// What AWS answers.
     pub expect: Expected,
+    /// The S3 calls the job then makes with its credentials, in order, each with S3's answer.
+    /// Only a case that expects credentials has them.
+    #[serde(default)]
+    pub s3: Vec<S3Step>,
     /// Where real clients legitimately differ, by client name (`builtin`, `raw-http`, `aws-cli`,
     /// `boto3`, `aws-sdk-rust`, `cmd:PROGRAM`), `cmd:*` for every program plugged in by command,
     /// or `others` for every client not named.
@@ -118,6 +124,10 @@ pub struct AwsSetup {
     /// `aws iam create-role`, in order.
     #[serde(default)]
     pub roles: Vec<RoleSetup>,
+    /// `aws iam create-policy`: customer managed policies, created after the roles and before
+    /// any attachment.
+    #[serde(default)]
+    pub managed_policies: Vec<ManagedPolicySetup>,
 }
 
 impl Default for AwsSetup {
@@ -126,6 +136,7 @@ impl Default for AwsSetup {
             trusted_issuer_ca: true,
             providers: Vec::new(),
             roles: Vec::new(),
+            managed_policies: Vec::new(),
         }
     }
 }
@@ -166,6 +177,73 @@ pub struct RoleSetup {
     /// `MaxSessionDuration` in seconds (default 3600).
     #[serde(default)]
     pub max_session_duration: Option<u32>,
+    /// `aws iam put-role-policy`: the role's inline permission policies, in order.
+    #[serde(default)]
+    pub policies: Vec<InlinePolicySetup>,
+    /// `aws iam attach-role-policy`: managed policy ARNs (AWS's, like
+    /// `arn:aws:iam::aws:policy/AmazonS3FullAccess`, or the account's own), in order.
+    #[serde(default)]
+    pub attached_policies: Vec<String>,
+}
+
+/// An inline permission policy of a role.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InlinePolicySetup {
+    /// `--policy-name`.
+    pub name: String,
+    /// The policy: JSON text, verbatim, or the same document written in YAML.
+    pub document: PolicyText,
+}
+
+/// A customer managed policy.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedPolicySetup {
+    /// `--policy-name`; its ARN is `arn:aws:iam::ACCOUNT:policy{path}{name}`.
+    pub name: String,
+    /// `--path`, default `/`.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// `--description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The policy: JSON text, verbatim, or the same document written in YAML.
+    pub document: PolicyText,
+}
+
+/// One S3 call the job makes with the credentials it got, and what S3 answers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct S3Step {
+    /// The operation, as S3's API reference names it.
+    pub call: S3Operation,
+    /// The bucket (every call but `ListBuckets`).
+    #[serde(default)]
+    pub bucket: Option<String>,
+    /// The object key (`PutObject`, `GetObject`, `HeadObject`, `DeleteObject`).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// `PutObject`'s body (default empty).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// S3's error answer (code, exact message, status); without it the call must succeed. A
+    /// HEAD's error answer has no body: `code` and `message` are then what mock-sts's log records,
+    /// and a client is expected to report the status alone.
+    #[serde(default)]
+    pub expect: Option<AwsAnswer>,
+}
+
+impl S3Step {
+    /// The call a client makes.
+    pub fn call(&self) -> S3Call {
+        S3Call {
+            operation: self.call,
+            bucket: self.bucket.clone().unwrap_or_default(),
+            key: self.key.clone().unwrap_or_default(),
+            body: self.body.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// The AssumeRoleWithWebIdentity call.
@@ -198,6 +276,14 @@ pub struct WebIdentityRequest {
     /// `params` must skip `others` and name the clients that run it.
     #[serde(default)]
     pub params: QueryParams,
+    /// `Policy`: a session policy (JSON text, or the document in YAML). The session's
+    /// permissions are its intersection with the role's. A client then calls
+    /// AssumeRoleWithWebIdentity itself, as credential providers never send one.
+    #[serde(default)]
+    pub policy: Option<PolicyText>,
+    /// `PolicyArns`: managed policies as session policies, by ARN.
+    #[serde(default)]
+    pub policy_arns: Vec<String>,
 }
 
 impl Scenario {

@@ -13,6 +13,7 @@ mod locate;
 mod mirror;
 mod params;
 mod placeholders;
+mod policy_text;
 mod schema;
 mod select;
 mod source;
@@ -23,10 +24,12 @@ mod token_file;
 pub use answers::{AwsAnswer, CountRange, Expected, RequestCount};
 pub use clients::{ANY_PROGRAM, ClientCase, ClientPlan, KNOWN_CLIENTS, OTHERS};
 pub use format::{
-    AwsSetup, GitlabSetup, ProviderSetup, RoleSetup, Rotation, Scenario, WebIdentityRequest,
+    AwsSetup, GitlabSetup, InlinePolicySetup, ManagedPolicySetup, ProviderSetup, RoleSetup,
+    Rotation, S3Step, Scenario, WebIdentityRequest,
 };
 pub use params::QueryParams;
 pub use placeholders::Placeholders;
+pub use policy_text::PolicyText;
 pub use schema::schema_json;
 pub use select::{Partition, Selection};
 pub use source::{Position, ScenarioError, ScenarioSource};

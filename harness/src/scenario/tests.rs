@@ -199,3 +199,71 @@ fn a_skipped_client_cannot_also_expect_something() {
     ));
     assert!(err.starts_with("t.yaml:8: a skipped client"), "{err}");
 }
+
+#[test]
+fn s3_calls_name_what_their_operation_takes_and_need_credentials() {
+    let text = |expect: &str, s3: &str| {
+        format!("{HEAD}token: {{}}\nrequest: {{role: r}}\nexpect: {expect}\ns3:\n{s3}")
+    };
+    let ok = scenario(&text(
+        "{result: credentials}",
+        "  - {call: PutObject, bucket: b, key: k, body: hi}\n  - {call: ListBuckets}\n",
+    ))
+    .unwrap();
+    assert_eq!(ok.s3[0].call().body, "hi");
+    let no_key = error(&text(
+        "{result: credentials}",
+        "  - {call: GetObject, bucket: b}\n",
+    ));
+    assert!(no_key.contains("GetObject needs a `key`"), "{no_key}");
+    let stray_bucket = error(&text(
+        "{result: credentials}",
+        "  - {call: ListBuckets, bucket: b}\n",
+    ));
+    assert!(
+        stray_bucket.contains("ListBuckets names no bucket"),
+        "{stray_bucket}"
+    );
+    let body = error(&text(
+        "{result: credentials}",
+        "  - {call: CreateBucket, bucket: b, body: x}\n",
+    ));
+    assert!(body.contains("only PutObject sends a body"), "{body}");
+    let refused = error(&text(
+        "{result: error, code: AccessDenied, message: m}",
+        "  - {call: ListBuckets}\n",
+    ));
+    assert!(
+        refused.contains("only a case that expects `result: credentials`"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn roles_carry_permission_policies_and_requests_a_session_policy() {
+    let scenario = scenario(&format!(
+        "{HEAD}aws:\n  roles:\n    - name: r\n      trust_policy: '{{}}'\n      policies:\n        - {{name: p, document: {{Version: '2012-10-17'}}}}\n      attached_policies: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n  managed_policies:\n    - {{name: m, document: '{{\"Version\": \"2012-10-17\"}}'}}\ntoken: {{}}\nrequest:\n  role: r\n  policy: '{{}}'\n  policy_arns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\nexpect: {{result: credentials}}\n"
+    ))
+    .unwrap();
+    let role = &scenario.aws.roles[0];
+    assert_eq!(
+        role.policies[0].document.as_str(),
+        "{\"Version\":\"2012-10-17\"}"
+    );
+    assert_eq!(
+        role.attached_policies,
+        ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    );
+    assert_eq!(
+        scenario.aws.managed_policies[0].document.as_str(),
+        "{\"Version\": \"2012-10-17\"}"
+    );
+    assert_eq!(
+        scenario.request.policy.as_ref().map(PolicyText::as_str),
+        Some("{}")
+    );
+    assert_eq!(
+        scenario.request.policy_arns,
+        ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+    );
+}

@@ -3,6 +3,7 @@
 //! role's `s3:*` policy replaced by the proposal.
 
 use fedlab::permissions_report::{SavedRun, report};
+use fedlab::scenario::PolicyText;
 
 use super::*;
 
@@ -19,12 +20,13 @@ async fn run_aws_login_job(policy: Option<&str>) -> (i32, SavedRun) {
     let values = Placeholders::of(&fed, Placeholders::unreachable_issuer().unwrap());
     let mut account = JobAccount::parse(&text, &values).unwrap();
     if let Some(policy) = policy {
-        let inline = account
-            .policies
+        let role = account
+            .aws
+            .roles
             .iter_mut()
-            .find(|p| p.role == "gitlab-oidc-role-s3-readwrite")
+            .find(|r| r.name == "gitlab-oidc-role-s3-readwrite")
             .unwrap();
-        inline.document = policy.to_owned();
+        role.policies[0].document = PolicyText(policy.to_owned());
     }
     account.apply(&fed).await.unwrap();
     let ci = std::fs::read_to_string(data("fabianlee-aws-login-template.gitlab-ci.yml")).unwrap();

@@ -21,6 +21,27 @@ pub(crate) struct Denial {
     /// `None` for actions on no resource (`s3:ListAllMyBuckets`).
     pub(crate) resource: Option<String>,
     pub(crate) explicit: bool,
+    /// Which kind of policy denied.
+    pub(crate) policy_type: PolicyType,
+}
+
+/// The policy types AWS's enhanced access-denied messages name ("because no session policy
+/// allows …", "with an explicit deny in an identity-based policy"; IAM User Guide,
+/// "Troubleshoot access denied error messages").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PolicyType {
+    IdentityBased,
+    Session,
+}
+
+impl PolicyType {
+    /// The words in AWS's message.
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            Self::IdentityBased => "identity-based",
+            Self::Session => "session",
+        }
+    }
 }
 
 /// Which checksum a body failed.
@@ -342,15 +363,23 @@ fn access_denied_message(denial: &Denial) -> String {
         action,
         resource,
         explicit,
+        policy_type,
     } = denial;
     let target = match resource {
         Some(resource) => format!(" on resource: \"{resource}\""),
         None => String::new(),
     };
+    let kind = policy_type.words();
     let reason = if *explicit {
-        "with an explicit deny in an identity-based policy".to_owned()
+        // "an identity-based", "a session": the article AWS's messages use.
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("with an explicit deny in {article} {kind} policy")
     } else {
-        format!("because no identity-based policy allows the {action} action")
+        format!("because no {kind} policy allows the {action} action")
     };
     format!("User: {principal_arn} is not authorized to perform: {action}{target} {reason}")
 }

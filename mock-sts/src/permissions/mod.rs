@@ -22,6 +22,7 @@ mod context;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use crate::errors::PolicyType;
 use crate::iam::{self, IamStore, Role};
 use crate::policy::{self, Decision, PolicyDocument, RequestContext};
 use crate::sessions::Session;
@@ -45,22 +46,25 @@ pub(crate) struct Authorization {
     pub(crate) allowed: bool,
     /// A `Deny` statement decided (S3 then says "with an explicit deny").
     pub(crate) explicit_deny: bool,
+    /// The kind of policy that denied, as AWS's access-denied messages name it.
+    pub(crate) denied_by: PolicyType,
     pub(crate) explanation: String,
 }
 
 impl Authorization {
-    fn deny(explanation: String) -> Self {
+    fn deny(denied_by: PolicyType, explanation: String) -> Self {
         Self {
             allowed: false,
             explicit_deny: false,
+            denied_by,
             explanation,
         }
     }
 
-    fn deny_explicitly(explanation: String) -> Self {
+    fn deny_explicitly(denied_by: PolicyType, explanation: String) -> Self {
         Self {
             explicit_deny: true,
-            ..Self::deny(explanation)
+            ..Self::deny(denied_by, explanation)
         }
     }
 }
@@ -81,10 +85,13 @@ pub(crate) fn authorize(
         .role(&session.scope.role_name)
         .filter(|role| role.role_id == session.role_id)
     else {
-        return Authorization::deny(format!(
-            "implicitly denied: role {} no longer exists",
-            session.scope.role_name
-        ));
+        return Authorization::deny(
+            PolicyType::IdentityBased,
+            format!(
+                "implicitly denied: role {} no longer exists",
+                session.scope.role_name
+            ),
+        );
     };
     let context = context::build(sts, session, &role, request);
     let managed: Vec<_> = role
@@ -164,13 +171,19 @@ fn decide(
     };
     let identity = judged(identity);
     let session = session.map(judged);
-    let all = identity.iter().chain(session.iter().flatten());
-    for (name, decision) in all {
+    let all = identity
+        .iter()
+        .map(|d| (PolicyType::IdentityBased, d))
+        .chain(session.iter().flatten().map(|d| (PolicyType::Session, d)));
+    for (kind, (name, decision)) in all {
         if let Decision::ExplicitDeny { statement, sid } = decision {
-            return Authorization::deny_explicitly(format!(
-                "explicitly denied by {name} {}",
-                statement_words(*statement, sid.as_deref())
-            ));
+            return Authorization::deny_explicitly(
+                kind,
+                format!(
+                    "explicitly denied by {name} {}",
+                    statement_words(*statement, sid.as_deref())
+                ),
+            );
         }
     }
     let what = format!(
@@ -179,25 +192,32 @@ fn decide(
         context.resource.as_deref().unwrap_or("*")
     );
     let Some(by_identity) = first_allow(&identity) else {
-        return Authorization::deny(format!(
-            "implicitly denied: no identity-based policy of role {} allows {what}",
-            role.name
-        ));
+        return Authorization::deny(
+            PolicyType::IdentityBased,
+            format!(
+                "implicitly denied: no identity-based policy of role {} allows {what}",
+                role.name
+            ),
+        );
     };
     let explanation = match session.as_deref() {
         None => format!("allowed by {by_identity}"),
         Some(session) => match first_allow(session) {
             Some(by_session) => format!("allowed by {by_identity} and {by_session}"),
             None => {
-                return Authorization::deny(format!(
-                    "implicitly denied: {by_identity} allows {what}, but no session policy does"
-                ));
+                return Authorization::deny(
+                    PolicyType::Session,
+                    format!(
+                        "implicitly denied: {by_identity} allows {what}, but no session policy does"
+                    ),
+                );
             }
         },
     };
     Authorization {
         allowed: true,
         explicit_deny: false,
+        denied_by: PolicyType::IdentityBased,
         explanation,
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rustls::RootCertStore;
 use time::{Duration, OffsetDateTime};
 
-use super::{AccessRequest, Authorization, authorize};
+use super::{AccessRequest, Authorization, PolicyType, authorize};
 use crate::clock::FixedClock;
 use crate::config::Config;
 use crate::iam;
@@ -138,6 +138,7 @@ fn an_inline_policy_allows_and_the_explanation_names_it() {
         Authorization {
             allowed: true,
             explicit_deny: false,
+            denied_by: PolicyType::IdentityBased,
             explanation: "allowed by inline policy rw statement 0".to_owned()
         }
     );
@@ -223,6 +224,10 @@ fn an_explicit_deny_in_a_session_policy_wins() {
         put.explanation,
         "explicitly denied by the session policy statement 1 (NoPut)"
     );
+    assert_eq!(
+        (put.explicit_deny, put.denied_by),
+        (true, PolicyType::Session)
+    );
 }
 
 #[test]
@@ -235,7 +240,8 @@ fn session_policy_arns_are_read_by_arn_and_intersect_too() {
     };
     let session = session(&sts, policies, &[]);
     assert!(ask(&sts, &session, "s3:ListBucket", "arn:aws:s3:::bucket").allowed);
-    assert!(!ask(&sts, &session, "s3:PutObject", OBJECT).allowed);
+    let put = ask(&sts, &session, "s3:PutObject", OBJECT);
+    assert_eq!((put.allowed, put.denied_by), (false, PolicyType::Session));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::S3;
 use super::address::Target;
 use super::auth::Signed;
 use crate::auth::Caller;
-use crate::errors::{Denial, S3Error};
+use crate::errors::{Denial, PolicyType, S3Error};
 use crate::permissions::{self, AccessRequest};
 
 /// What the request log records about an S3 call.
@@ -54,10 +54,12 @@ impl Context<'_> {
     ) -> Result<(), S3Error> {
         self.record.iam_action = Some(action.to_owned());
         self.record.resource = Some(resource.to_owned());
-        let (allowed, explicit, explanation, principal_arn) = match &self.signed.caller {
+        let (allowed, explicit, policy_type, explanation, principal_arn) = match &self.signed.caller
+        {
             Caller::Admin => (
                 true,
                 false,
+                PolicyType::IdentityBased,
                 "the account root (admin keys) is allowed every action".to_owned(),
                 root_arn(&self.s3.sts.config.account_id),
             ),
@@ -71,6 +73,7 @@ impl Context<'_> {
                 (
                     decision.allowed,
                     decision.explicit_deny,
+                    decision.denied_by,
                     decision.explanation,
                     session.assumed_role_arn.clone(),
                 )
@@ -86,6 +89,7 @@ impl Context<'_> {
             action: action.to_owned(),
             resource: (resource != "*").then(|| resource.to_owned()),
             explicit,
+            policy_type,
         }))
     }
 

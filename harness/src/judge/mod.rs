@@ -2,9 +2,13 @@
 //! log) and what the client reported. A client that fakes success, swallows an error or rewrites
 //! AWS's message fails here, because both sides must agree with the expectation.
 
+mod s3;
+
 use crate::clients::ClientOutcome;
 use crate::scenario::{Expected, RequestCount};
 use mock_sts::LogEntry;
+
+pub(crate) use s3::judge_s3;
 
 pub(crate) const ASSUME: &str = "AssumeRoleWithWebIdentity";
 const CALLER_IDENTITY: &str = "GetCallerIdentity";
@@ -40,10 +44,18 @@ pub(crate) fn judge(
         Expected::Credentials => {
             match &last.issued_access_key_id {
                 Some(key) => {
+                    // A client that runs several commands (the aws CLI, once per command) may
+                    // assume the role again for each: any of the keys will do.
+                    let issued: Vec<&str> = assumes
+                        .iter()
+                        .filter_map(|e| e.issued_access_key_id.as_deref())
+                        .collect();
                     let used = log.iter().any(|e| {
                         e.action.as_deref() == Some(CALLER_IDENTITY)
                             && e.status == 200
-                            && e.access_key_id.as_deref() == Some(key.as_str())
+                            && e.access_key_id
+                                .as_deref()
+                                .is_some_and(|k| issued.contains(&k))
                     });
                     if !used {
                         problems.push(format!(
@@ -57,7 +69,8 @@ pub(crate) fn judge(
                 )),
             }
             match outcome {
-                ClientOutcome::Credentials { caller_arn } if caller_arn == expected_caller_arn => {}
+                ClientOutcome::Credentials { caller_arn, .. }
+                    if caller_arn == expected_caller_arn => {}
                 // A program reports success by exiting 0; the server side above proves the rest.
                 ClientOutcome::Exited { code: Some(0), .. } => {}
                 other => problems.push(format!(
@@ -121,7 +134,7 @@ fn describe_message(message: Option<&str>) -> String {
 
 pub(crate) fn describe(outcome: &ClientOutcome) -> String {
     match outcome {
-        ClientOutcome::Credentials { caller_arn } => format!("credentials for {caller_arn}"),
+        ClientOutcome::Credentials { caller_arn, .. } => format!("credentials for {caller_arn}"),
         ClientOutcome::AwsError { code, message } => {
             format!("{code}{}", describe_message(message.as_deref()))
         }
@@ -189,6 +202,7 @@ mod tests {
     fn credentials() -> ClientOutcome {
         ClientOutcome::Credentials {
             caller_arn: ARN.into(),
+            s3: Vec::new(),
         }
     }
 
