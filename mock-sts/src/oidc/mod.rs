@@ -2,6 +2,7 @@
 //! thumbprint of a provider registered without one, and AWS's TLS rule for both.
 
 mod chain;
+mod key_cache;
 mod keys;
 mod provider_thumbprint;
 mod verifier;

@@ -331,22 +331,25 @@ impl<'a> Run<'a> {
         let duration = request.duration.unwrap_or(DEFAULT_DURATION_SECS);
         let expiration =
             self.now.replace_nanosecond(0).unwrap_or(self.now) + Duration::seconds(duration);
-        let issued = self.sts.sessions.issue(Grant {
-            account: &self.sts.config.account_id,
-            role_name: &role.name,
-            role_arn: &role.arn,
-            role_id: &role.role_id,
-            role_session_name: request.session_name,
-            provider_arn: &provider.arn,
-            expiration,
-            policies,
-            tags: claims
-                .session_tags
-                .as_ref()
-                .map(|t| t.tags.clone())
-                .unwrap_or_default(),
-            source_identity: claims.source_identity.clone(),
-        });
+        let issued = self.sts.sessions.issue(
+            Grant {
+                account: &self.sts.config.account_id,
+                role_name: &role.name,
+                role_arn: &role.arn,
+                role_id: &role.role_id,
+                role_session_name: request.session_name,
+                provider_arn: &provider.arn,
+                expiration,
+                policies,
+                tags: claims
+                    .session_tags
+                    .as_ref()
+                    .map(|t| t.tags.clone())
+                    .unwrap_or_default(),
+                source_identity: claims.source_identity.clone(),
+            },
+            self.now,
+        );
         let session = match issued {
             Ok(session) => session,
             Err(err) => {
