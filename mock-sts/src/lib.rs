@@ -14,6 +14,9 @@
 
 mod admin;
 mod auth;
+// Hooks for the micro-benchmarks in benches/; not part of the API.
+#[doc(hidden)]
+pub mod bench_api;
 mod caller_identity;
 mod clock;
 // Public for the paths fedlab already uses (`config::DEFAULT_*`); the crate root re-exports all of it.

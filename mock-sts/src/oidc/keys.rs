@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::Jwk;
+use jsonwebtoken::{Algorithm, DecodingKey};
 use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::key_cache::KeyCache;
 use super::verifier::IssuerCertVerifier;
+use crate::jwt::Jwt;
 use crate::unknowns;
 
 /// Why keys could not be had; each maps to one AWS message.
@@ -213,6 +214,22 @@ fn select(keys: &[Jwk], kid: Option<&str>) -> Result<Jwk, FetchError> {
             None => "token has no kid and the JWKS has several keys".to_owned(),
         })
     })
+}
+
+/// Whether `jwt`'s signature verifies with `jwk`, under the algorithm its header names.
+pub(crate) fn signature_verifies(jwt: &Jwt<'_>, jwk: &Jwk) -> bool {
+    let alg = jwt.header_str("alg").unwrap_or_default();
+    decoding_key(jwk, alg)
+        .zip(alg.parse::<Algorithm>().ok())
+        .is_some_and(|(key, algorithm)| {
+            jsonwebtoken::crypto::verify(
+                jwt.signature,
+                jwt.signing_input.as_bytes(),
+                &key,
+                algorithm,
+            )
+            .unwrap_or(false)
+        })
 }
 
 /// Builds a jsonwebtoken key from a JWK, refusing a key that declares another algorithm when

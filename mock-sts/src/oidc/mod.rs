@@ -7,4 +7,4 @@ mod keys;
 mod provider_thumbprint;
 mod verifier;
 
-pub(crate) use keys::{FetchError, KeyFetcher, decoding_key};
+pub(crate) use keys::{FetchError, KeyFetcher, signature_verifies};
