@@ -3,10 +3,11 @@
 //! role's permissions are read as they are at the time of each request), its session policies,
 //! session tags and source identity.
 //!
-//! The store is bounded (`Config::session_capacity`) and split into shards, each behind its own
-//! lock held only for one map operation. Expired sessions are dropped lazily, when a session is
-//! issued into their shard; what the `ExpiredToken` answer needs of them (a digest of the token
-//! and the expiry) is kept a while longer: see `shard` and `unknowns::EXPIRED_SESSION_RETENTION`.
+//! The store is bounded (`Config::session_capacity`) and split into shards by access key, each
+//! behind its own lock, held for a lookup or an insert and never across an `.await`. Expired
+//! sessions are dropped lazily, when a session is issued into their shard; what the `ExpiredToken`
+//! answer needs of them (a digest of the token and the expiry) is kept a while longer: see
+//! `shard` and `unknowns::EXPIRED_SESSION_RETENTION`. `docs/state-limits.md` has the numbers.
 
 mod session;
 mod shard;
@@ -15,7 +16,7 @@ mod tests;
 
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
 use time::OffsetDateTime;
 
@@ -131,6 +132,6 @@ impl Sessions {
 
 // A panic while a shard is locked leaves it consistent enough to read (each write is a few map
 // operations, and `check` tolerates a key missing from one of them), so poison is ignored.
-fn read(shard: &RwLock<Shard>) -> std::sync::RwLockReadGuard<'_, Shard> {
+fn read(shard: &RwLock<Shard>) -> RwLockReadGuard<'_, Shard> {
     shard.read().unwrap_or_else(PoisonError::into_inner)
 }
