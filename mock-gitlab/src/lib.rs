@@ -12,6 +12,9 @@
 // `mint`, `key_routes`, `mock_api`) and the `fault_layer` middleware -> `state`, `key_setup`
 // and the pure modules (`claims`, `profile`, `keys`, `issuer`, `faults`, `fault_bodies`,
 // `request_log`, `connections`, `paths`, `version`); `server` -> `tls` -> `pki_store` -> `pki`.
+// Hooks for the micro-benchmarks in benches/; not part of the API.
+#[doc(hidden)]
+pub mod bench_api;
 mod claims;
 mod config;
 mod connections;

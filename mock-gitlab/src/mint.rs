@@ -55,7 +55,7 @@ pub(crate) async fn mint(
 }
 
 /// Builds, serialises and signs the claim set for one request, with a fresh `jti`.
-fn issue(state: &AppState, req: &MintRequest) -> Result<MintResponse, MintError> {
+pub(crate) fn issue(state: &AppState, req: &MintRequest) -> Result<MintResponse, MintError> {
     let ctx = MintContext {
         issuer: &state.issuer,
         profile: &state.profile,

@@ -147,4 +147,18 @@ mod tests {
         assert!(log.since(0).is_empty());
         assert_eq!(log.begin("GET", "/x"), 4);
     }
+
+    #[test]
+    fn a_small_log_stays_within_its_cap_over_many_requests() {
+        let log = RequestLog::new(8);
+        for n in 1..=10_000u64 {
+            let seq = log.begin("GET", "/oauth/discovery/keys");
+            log.complete(seq, Some(200), None);
+            assert_eq!(seq, n);
+            assert!(log.inner.lock().unwrap().entries.len() <= 8);
+        }
+        let seqs: Vec<u64> = log.since(0).iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (9_993..=10_000).collect::<Vec<u64>>());
+        assert!(log.since(0).iter().all(|e| e.status == Some(200)));
+    }
 }

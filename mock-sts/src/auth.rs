@@ -2,7 +2,7 @@
 
 use crate::errors::AwsError;
 use crate::service::Service;
-use crate::sessions::Session;
+use crate::sessions::{Refusal, Session};
 use crate::sigv4::{self, SigV4Error, SkewDirection};
 use crate::state::Sts;
 
@@ -63,14 +63,13 @@ fn verify(
     } else {
         let session = sts
             .sessions
-            .get(access_key_id)
-            .ok_or(AwsError::InvalidClientTokenId)?;
-        if auth.security_token.as_deref() != Some(session.session_token.as_str()) {
-            return Err(AwsError::InvalidClientTokenId);
-        }
-        if now >= session.expiration {
-            return Err(AwsError::ExpiredSessionToken);
-        }
+            .check(access_key_id, auth.security_token.as_deref(), now)
+            .map_err(|refusal| match refusal {
+                Refusal::Expired => AwsError::ExpiredSessionToken,
+                Refusal::UnknownKey | Refusal::MissingToken | Refusal::WrongToken => {
+                    AwsError::InvalidClientTokenId
+                }
+            })?;
         let secret = session.secret_access_key.clone();
         (Caller::Session(session), secret)
     };

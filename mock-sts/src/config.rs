@@ -18,6 +18,13 @@ pub const DEFAULT_ADMIN_SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiC
 /// The largest object PutObject accepts (64 MiB): a body is refused with `EntityTooLarge` as soon
 /// as it is known to be larger, and never buffered beyond this.
 pub const DEFAULT_S3_MAX_OBJECT_SIZE: u64 = 64 * 1024 * 1024;
+/// How many live sessions mock-sts keeps (and, apart from them, how many expired sessions it
+/// remembers for `ExpiredToken`); see `docs/state-limits.md`.
+pub const DEFAULT_SESSION_CAPACITY: usize = 10_000;
+/// How many issuers' signing keys mock-sts caches (one entry per issuer and thumbprint list).
+pub const DEFAULT_KEY_CACHE_CAPACITY: usize = 256;
+/// How many request-log entries mock-sts keeps.
+pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 10_000;
 /// All objects together (256 MiB); a PutObject that would pass it is refused with `EntityTooLarge`.
 pub const DEFAULT_S3_MAX_TOTAL_SIZE: u64 = 256 * 1024 * 1024;
 
@@ -34,8 +41,13 @@ pub struct Config {
     /// chaining to none of them is checked against the provider's thumbprints instead.
     pub trust_ca_pems: Vec<String>,
     pub clock: Arc<dyn Clock>,
-    /// How many request-log entries to keep.
+    /// How many request-log entries to keep (a ring: the oldest go first; 0 keeps none).
     pub request_log_capacity: usize,
+    /// How many live sessions to keep (at least one). When full, issuing drops the session
+    /// closest to its expiry; expired sessions are remembered apart, as many again.
+    pub session_capacity: usize,
+    /// How many issuers' signing keys to cache (at least one); the stalest entry goes first.
+    pub key_cache_capacity: usize,
     /// Providers and roles to start with, created through IAM's own validation.
     pub seed: Option<Seed>,
     /// Where the S3 listener binds (port 0 picks a free port); its own socket, as S3 has its own
@@ -58,7 +70,9 @@ impl Config {
             admin_secret_access_key: DEFAULT_ADMIN_SECRET_ACCESS_KEY.to_owned(),
             trust_ca_pems: Vec::new(),
             clock: Arc::new(SystemClock),
-            request_log_capacity: 10_000,
+            request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            session_capacity: DEFAULT_SESSION_CAPACITY,
+            key_cache_capacity: DEFAULT_KEY_CACHE_CAPACITY,
             seed: None,
             s3_listen: SocketAddr::new(listen.ip(), 0),
             s3_max_object_size: DEFAULT_S3_MAX_OBJECT_SIZE,
@@ -83,6 +97,8 @@ impl fmt::Debug for Config {
             .field("trust_ca_pems", &self.trust_ca_pems.len())
             .field("clock", &self.clock)
             .field("request_log_capacity", &self.request_log_capacity)
+            .field("session_capacity", &self.session_capacity)
+            .field("key_cache_capacity", &self.key_cache_capacity)
             .field("seed", &self.seed)
             .field("s3_listen", &self.s3_listen)
             .field("s3_max_object_size", &self.s3_max_object_size)

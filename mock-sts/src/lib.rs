@@ -14,6 +14,9 @@
 
 mod admin;
 mod auth;
+// Hooks for the micro-benchmarks in benches/; not part of the API.
+#[doc(hidden)]
+pub mod bench_api;
 mod caller_identity;
 mod clock;
 // Public for the paths fedlab already uses (`config::DEFAULT_*`); the crate root re-exports all of it.
@@ -56,7 +59,8 @@ use axum::Router;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
     Config, DEFAULT_ACCOUNT_ID, DEFAULT_ADMIN_ACCESS_KEY_ID, DEFAULT_ADMIN_SECRET_ACCESS_KEY,
-    DEFAULT_REGION, DEFAULT_S3_MAX_OBJECT_SIZE, DEFAULT_S3_MAX_TOTAL_SIZE,
+    DEFAULT_KEY_CACHE_CAPACITY, DEFAULT_REGION, DEFAULT_REQUEST_LOG_CAPACITY,
+    DEFAULT_S3_MAX_OBJECT_SIZE, DEFAULT_S3_MAX_TOTAL_SIZE, DEFAULT_SESSION_CAPACITY,
 };
 pub use error::Error;
 pub use errors::Confidence;

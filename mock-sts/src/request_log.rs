@@ -150,4 +150,25 @@ mod tests {
         assert!(updates.has_changed().unwrap());
         assert_eq!(*updates.borrow(), 2);
     }
+
+    #[test]
+    fn a_small_log_stays_within_its_cap_over_many_requests() {
+        let log = RequestLog::new(8);
+        for n in 1..=10_000u64 {
+            assert_eq!(log.push(LogEntry::default()), n);
+            assert!(log.inner.lock().unwrap().entries.len() <= 8);
+        }
+        let seqs: Vec<u64> = log.since(0).iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (9_993..=10_000).collect::<Vec<u64>>());
+    }
+
+    #[test]
+    fn a_log_of_capacity_zero_keeps_nothing_and_still_counts() {
+        let log = RequestLog::new(0);
+        for _ in 0..100 {
+            log.push(LogEntry::default());
+        }
+        assert!(log.since(0).is_empty());
+        assert_eq!(log.push(LogEntry::default()), 101);
+    }
 }

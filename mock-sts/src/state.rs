@@ -27,15 +27,17 @@ impl Sts {
     /// Reads the trusted CAs and builds the state `config` describes.
     pub(crate) fn build(config: Config) -> Result<Arc<Self>, Error> {
         let roots = trusted_roots(&config.trust_ca_pems)?;
-        Ok(Arc::new(Self::new(config, KeyFetcher::new(roots))))
+        let keys = KeyFetcher::new(roots, config.key_cache_capacity);
+        Ok(Arc::new(Self::new(config, keys)))
     }
 
     pub(crate) fn new(config: Config, keys: KeyFetcher) -> Self {
         let log = RequestLog::new(config.request_log_capacity);
+        let sessions = Sessions::new(config.session_capacity);
         Self {
             config,
             iam: RwLock::new(IamStore::default()),
-            sessions: Sessions::default(),
+            sessions,
             keys,
             log,
         }

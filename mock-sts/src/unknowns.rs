@@ -100,6 +100,13 @@ pub const EXPIRY_LEEWAY_SECS: i64 = 300;
 /// five minutes it allows on `exp`.
 pub const NOT_BEFORE_LEEWAY_SECS: i64 = 300;
 
+/// How long after its expiry a session's credentials still answer `ExpiredToken`; after that (or
+/// once `Config::session_capacity` newer expired sessions are remembered) they answer as keys
+/// never issued (`InvalidClientTokenId`, S3's `InvalidAccessKeyId`). AWS documents no limit; a
+/// public report has it answer "invalid" for role credentials weeks old. A day outlasts any
+/// session (12 h at most) and any test that moves its clock.
+pub const EXPIRED_SESSION_RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Each request of the key retrieval (the discovery document, then the JWKS) must be answered in
 /// full within this, like AWS's documented 5-second limit on the identity provider's latency.
 pub const KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,19 +1,20 @@
 //! The issuer's signing keys, fetched the way STS does: discovery document, then `jwks_uri`, over
 //! HTTPS, within a time limit, and cached.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::Jwk;
+use jsonwebtoken::{Algorithm, DecodingKey};
 use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
 use serde_json::Value;
 
+use super::key_cache::KeyCache;
 use super::verifier::IssuerCertVerifier;
+use crate::jwt::Jwt;
 use crate::unknowns;
 
 /// Why keys could not be had; each maps to one AWS message.
@@ -27,26 +28,20 @@ pub(crate) enum FetchError {
     ThumbprintMismatch,
 }
 
-/// The keys of one issuer, as last fetched.
-#[derive(Debug)]
-struct CachedKeys {
-    fetched_at: Instant,
-    keys: Arc<Vec<Jwk>>,
-}
-
 #[derive(Debug)]
 pub(crate) struct KeyFetcher {
     trusted_roots: Arc<RootCertStore>,
     pub(super) crypto: Arc<CryptoProvider>,
-    cache: Mutex<HashMap<String, CachedKeys>>,
+    cache: Mutex<KeyCache>,
 }
 
 impl KeyFetcher {
-    pub(crate) fn new(trusted_roots: RootCertStore) -> Self {
+    /// A fetcher whose cache holds the keys of at most `cache_capacity` issuers.
+    pub(crate) fn new(trusted_roots: RootCertStore, cache_capacity: usize) -> Self {
         Self {
             trusted_roots: Arc::new(trusted_roots),
             crypto: Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(KeyCache::new(cache_capacity)),
         }
     }
 
@@ -74,21 +69,15 @@ impl KeyFetcher {
         self.cache
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(
-                cache_key,
-                CachedKeys {
-                    fetched_at: Instant::now(),
-                    keys: Arc::new(keys),
-                },
-            );
+            .insert(cache_key, keys, Instant::now());
         selected
     }
 
     fn cached(&self, cache_key: &str) -> Option<(Arc<Vec<Jwk>>, std::time::Duration)> {
-        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        cache
-            .get(cache_key)
-            .map(|entry| (Arc::clone(&entry.keys), entry.fetched_at.elapsed()))
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(cache_key, Instant::now())
     }
 
     async fn fetch(&self, issuer: &str, thumbprints: &[String]) -> Result<Vec<Jwk>, FetchError> {
@@ -225,6 +214,22 @@ fn select(keys: &[Jwk], kid: Option<&str>) -> Result<Jwk, FetchError> {
             None => "token has no kid and the JWKS has several keys".to_owned(),
         })
     })
+}
+
+/// Whether `jwt`'s signature verifies with `jwk`, under the algorithm its header names.
+pub(crate) fn signature_verifies(jwt: &Jwt<'_>, jwk: &Jwk) -> bool {
+    let alg = jwt.header_str("alg").unwrap_or_default();
+    decoding_key(jwk, alg)
+        .zip(alg.parse::<Algorithm>().ok())
+        .is_some_and(|(key, algorithm)| {
+            jsonwebtoken::crypto::verify(
+                jwt.signature,
+                jwt.signing_input.as_bytes(),
+                &key,
+                algorithm,
+            )
+            .unwrap_or(false)
+        })
 }
 
 /// Builds a jsonwebtoken key from a JWK, refusing a key that declares another algorithm when

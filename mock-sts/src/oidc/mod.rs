@@ -2,8 +2,9 @@
 //! thumbprint of a provider registered without one, and AWS's TLS rule for both.
 
 mod chain;
+mod key_cache;
 mod keys;
 mod provider_thumbprint;
 mod verifier;
 
-pub(crate) use keys::{FetchError, KeyFetcher, decoding_key};
+pub(crate) use keys::{FetchError, KeyFetcher, signature_verifies};

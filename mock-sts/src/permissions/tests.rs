@@ -29,7 +29,7 @@ fn params(pairs: &[(&str, &str)]) -> Params {
 fn account() -> Sts {
     let mut config = Config::new(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
     config.clock = Arc::new(FixedClock(NOW));
-    let sts = Sts::new(config, KeyFetcher::new(RootCertStore::empty()));
+    let sts = Sts::new(config, KeyFetcher::new(RootCertStore::empty(), 1));
     let now = sts.config.clock.now();
     let role = params(&[
         ("RoleName", "ci"),
@@ -69,21 +69,24 @@ fn attach(sts: &Sts, arn: &str) {
 fn session(sts: &Sts, policies: SessionPolicies, tags: &[(&str, &str)]) -> Session {
     let role = sts.iam().role("ci").unwrap();
     sts.sessions
-        .issue(Grant {
-            account: ACCOUNT,
-            role_name: &role.name,
-            role_arn: &role.arn,
-            role_id: &role.role_id,
-            role_session_name: "GitLabRunner-1-2",
-            provider_arn: "arn:aws:iam::123456789012:oidc-provider/gitlab.example.com",
-            expiration: OffsetDateTime::from_unix_timestamp(NOW).unwrap() + Duration::hours(1),
-            policies,
-            tags: tags
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            source_identity: None,
-        })
+        .issue(
+            Grant {
+                account: ACCOUNT,
+                role_name: &role.name,
+                role_arn: &role.arn,
+                role_id: &role.role_id,
+                role_session_name: "GitLabRunner-1-2",
+                provider_arn: "arn:aws:iam::123456789012:oidc-provider/gitlab.example.com",
+                expiration: OffsetDateTime::from_unix_timestamp(NOW).unwrap() + Duration::hours(1),
+                policies,
+                tags: tags
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+                source_identity: None,
+            },
+            sts.config.clock.now(),
+        )
         .unwrap()
 }
 

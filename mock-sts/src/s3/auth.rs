@@ -5,6 +5,7 @@ use http::HeaderMap;
 
 use crate::auth::Caller;
 use crate::errors::S3Error;
+use crate::sessions::Refusal;
 use crate::sigv4::{self, ChunkChain, S3SigError, SigV4Error, UNSIGNED_PAYLOAD};
 use crate::state::Sts;
 use crate::times;
@@ -78,17 +79,20 @@ fn verify(
     let (caller, secret) = if access_key_id == sts.config.admin_access_key_id {
         (Caller::Admin, sts.config.admin_secret_access_key.clone())
     } else {
-        let unknown = || S3Error::InvalidAccessKeyId {
-            access_key_id: access_key_id.clone(),
-        };
-        let session = sts.sessions.get(&access_key_id).ok_or_else(unknown)?;
-        let token = auth.security_token.clone().ok_or_else(unknown)?;
-        if token != session.session_token {
-            return Err(S3Error::InvalidToken { token });
-        }
-        if now >= session.expiration {
-            return Err(S3Error::ExpiredToken { token });
-        }
+        let token = auth.security_token.as_deref();
+        let session = sts
+            .sessions
+            .check(&access_key_id, token, now)
+            .map_err(|refusal| {
+                let token = token.unwrap_or_default().to_owned();
+                match refusal {
+                    Refusal::UnknownKey | Refusal::MissingToken => S3Error::InvalidAccessKeyId {
+                        access_key_id: access_key_id.clone(),
+                    },
+                    Refusal::WrongToken => S3Error::InvalidToken { token },
+                    Refusal::Expired => S3Error::ExpiredToken { token },
+                }
+            })?;
         let secret = session.secret_access_key.clone();
         (Caller::Session(session), secret)
     };

@@ -41,7 +41,7 @@ pub(super) fn trust_request(
 pub(super) fn success_xml(
     audience: &str,
     session: &Session,
-    provider: &Provider,
+    provider_arn: &str,
     claims: &Claims,
     packed_policy_size: Option<usize>,
     request_id: &str,
@@ -55,7 +55,7 @@ pub(super) fn success_xml(
             )
             .leaf("Arn", &session.assumed_role_arn)
             .close("AssumedRoleUser")
-            .leaf("Provider", &provider.arn)
+            .leaf("Provider", provider_arn)
             .open("Credentials")
             .leaf("AccessKeyId", &session.access_key_id)
             .leaf("SecretAccessKey", &session.secret_access_key)

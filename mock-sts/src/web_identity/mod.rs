@@ -17,10 +17,14 @@ mod session_policy;
 #[cfg(test)]
 mod tests;
 
+use crate::errors::AwsError;
+use crate::jwt::Jwt;
 use crate::outcome::Outcome;
 use crate::query::Params;
+use crate::sessions::Session;
 use crate::state::Sts;
 use crate::unknowns;
+use claims::Claims;
 
 pub(crate) async fn assume_role_with_web_identity(
     sts: &Sts,
@@ -28,4 +32,37 @@ pub(crate) async fn assume_role_with_web_identity(
     request_id: &str,
 ) -> Outcome {
     pipeline::run(sts, params, request_id, unknowns::WEB_IDENTITY_CHECK_ORDER).await
+}
+
+/// A success answer's inputs, read once from a token and a session, rendered as `issue` renders
+/// them: what the XML micro-benchmark (`bench_api`) repeats.
+#[derive(Debug)]
+pub(crate) struct SuccessAnswer {
+    audience: String,
+    session: Session,
+    provider_arn: String,
+    claims: Claims,
+}
+
+impl SuccessAnswer {
+    pub(crate) fn new(token: &str, session: Session, provider_arn: &str) -> Result<Self, AwsError> {
+        let claims = Claims::read(&Jwt::decode(token)?)?;
+        Ok(Self {
+            audience: claims.audiences.first().cloned().unwrap_or_default(),
+            session,
+            provider_arn: provider_arn.to_owned(),
+            claims,
+        })
+    }
+
+    pub(crate) fn render(&self, request_id: &str) -> String {
+        answer::success_xml(
+            &self.audience,
+            &self.session,
+            &self.provider_arn,
+            &self.claims,
+            None,
+            request_id,
+        )
+    }
 }

@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use jsonwebtoken::Algorithm;
 use jsonwebtoken::jwk::Jwk;
 use time::{Duration, OffsetDateTime};
 
@@ -262,19 +261,7 @@ impl<'a> Run<'a> {
     async fn signature(&mut self) -> Result<(), AwsError> {
         let key = self.key().await?;
         let jwt = self.jwt()?;
-        let alg = jwt.header_str("alg").unwrap_or_default();
-        let verified = oidc::decoding_key(&key, alg)
-            .zip(alg.parse::<Algorithm>().ok())
-            .is_some_and(|(key, algorithm)| {
-                jsonwebtoken::crypto::verify(
-                    jwt.signature,
-                    jwt.signing_input.as_bytes(),
-                    &key,
-                    algorithm,
-                )
-                .unwrap_or(false)
-            });
-        if !verified {
+        if !oidc::signature_verifies(jwt, &key) {
             self.facts.detail = Some("signature does not verify with the issuer's key".to_owned());
             return Err(AwsError::InvalidSignature);
         }
@@ -331,22 +318,25 @@ impl<'a> Run<'a> {
         let duration = request.duration.unwrap_or(DEFAULT_DURATION_SECS);
         let expiration =
             self.now.replace_nanosecond(0).unwrap_or(self.now) + Duration::seconds(duration);
-        let issued = self.sts.sessions.issue(Grant {
-            account: &self.sts.config.account_id,
-            role_name: &role.name,
-            role_arn: &role.arn,
-            role_id: &role.role_id,
-            role_session_name: request.session_name,
-            provider_arn: &provider.arn,
-            expiration,
-            policies,
-            tags: claims
-                .session_tags
-                .as_ref()
-                .map(|t| t.tags.clone())
-                .unwrap_or_default(),
-            source_identity: claims.source_identity.clone(),
-        });
+        let issued = self.sts.sessions.issue(
+            Grant {
+                account: &self.sts.config.account_id,
+                role_name: &role.name,
+                role_arn: &role.arn,
+                role_id: &role.role_id,
+                role_session_name: request.session_name,
+                provider_arn: &provider.arn,
+                expiration,
+                policies,
+                tags: claims
+                    .session_tags
+                    .as_ref()
+                    .map(|t| t.tags.clone())
+                    .unwrap_or_default(),
+                source_identity: claims.source_identity.clone(),
+            },
+            self.now,
+        );
         let session = match issued {
             Ok(session) => session,
             Err(err) => {
@@ -357,7 +347,12 @@ impl<'a> Run<'a> {
         self.facts.issued_access_key_id = Some(session.access_key_id.clone());
         self.facts.detail = self.allowed_by.take();
         Ok(answer::success_xml(
-            &audience, &session, &provider, &claims, packed, request_id,
+            &audience,
+            &session,
+            &provider.arn,
+            &claims,
+            packed,
+            request_id,
         ))
     }
 }

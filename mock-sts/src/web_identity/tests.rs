@@ -28,7 +28,7 @@ const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/gitlab-ci";
 fn account() -> Sts {
     let mut config = Config::new(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
     config.clock = Arc::new(FixedClock(NOW));
-    let sts = Sts::new(config, KeyFetcher::new(RootCertStore::empty()));
+    let sts = Sts::new(config, KeyFetcher::new(RootCertStore::empty(), 1));
     let now = sts.config.clock.now();
     let provider = Params::parse(
         &serde_urlencoded::to_string([

@@ -1,15 +1,11 @@
-//! Temporary credentials issued by AssumeRoleWithWebIdentity, looked up when they sign a call.
-//! A session remembers what `permissions::authorize` needs later: its role (by name, so the
-//! role's permissions are read as they are at the time of each request), its session policies,
-//! session tags and source identity.
+//! What a session is: the credentials issued, what they may do, and why a request naming them
+//! is refused.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use crate::ids::{self, RandomUnavailable};
 use crate::policy::PolicyDocument;
 
 #[derive(Clone)]
@@ -81,68 +77,15 @@ pub(crate) struct Grant<'a> {
     pub(crate) source_identity: Option<String>,
 }
 
-#[derive(Default)]
-pub(crate) struct Sessions {
-    by_access_key: RwLock<HashMap<String, Session>>,
-}
-
-impl fmt::Debug for Sessions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self
-            .by_access_key
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len();
-        f.debug_struct("Sessions").field("count", &count).finish()
-    }
-}
-
-impl Sessions {
-    /// New credentials for `grant`; fails only when the random source does.
-    pub(crate) fn issue(&self, grant: Grant<'_>) -> Result<Session, RandomUnavailable> {
-        let Grant {
-            account,
-            role_name,
-            role_arn,
-            role_id,
-            role_session_name,
-            provider_arn,
-            expiration,
-            policies,
-            tags,
-            source_identity,
-        } = grant;
-        let session = Session {
-            access_key_id: ids::session_access_key_id()?,
-            secret_access_key: ids::secret_access_key()?,
-            session_token: ids::session_token()?,
-            role_id: role_id.to_owned(),
-            role_session_name: role_session_name.to_owned(),
-            assumed_role_arn: format!(
-                "arn:aws:sts::{account}:assumed-role/{role_name}/{role_session_name}"
-            ),
-            expiration,
-            scope: Arc::new(Scope {
-                role_name: role_name.to_owned(),
-                role_arn: role_arn.to_owned(),
-                provider_arn: provider_arn.to_owned(),
-                policies,
-                tags,
-                source_identity,
-            }),
-        };
-        self.by_access_key
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(session.access_key_id.clone(), session.clone());
-        Ok(session)
-    }
-
-    pub(crate) fn get(&self, access_key_id: &str) -> Option<Session> {
-        self.by_access_key
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(access_key_id)
-            .cloned()
-    }
+/// Why a signed request's access key does not stand for a usable session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Never issued here, or forgotten (see the module doc).
+    UnknownKey,
+    /// The request carried no session token.
+    MissingToken,
+    /// The session token is not the one issued with the key.
+    WrongToken,
+    /// The session has expired (its token matched).
+    Expired,
 }
