@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
-use super::Stop;
+use super::options::Stop;
 use super::plan::Plan;
 
 /// Latencies are recorded in microseconds, from 1 µs to a minute, to 3 significant digits.

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::BenchOptions;
 use super::driver::Tally;
+use super::options::BenchOptions;
 
 /// The result of one `fedlab bench` run.
 #[derive(Debug, Clone, Serialize)]

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
+use super::options::{BenchError, BenchOptions, Endpoint, Stop, Workload};
 use super::plan::{Plan, check_key_set, expect_200, put_object, send_signed};
 use super::sign::{Service, identity};
-use super::{BenchError, BenchOptions, Endpoint, Stop, Workload};
 use crate::aws_query::element;
 use crate::credentials::Credentials;
 use crate::{AssumeRoleWithWebIdentity, Federation, IdToken, OidcProvider, Role, TrustPolicy};

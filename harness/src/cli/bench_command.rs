@@ -39,12 +39,7 @@ pub(super) struct BenchArgs {
     #[arg(long, requires = "endpoint")]
     role_arn: Option<String>,
     /// With --endpoint: the web identity token (surrounding whitespace is dropped).
-    #[arg(
-        long,
-        requires = "endpoint",
-        conflicts_with = "token_file",
-        env = "FEDLAB_BENCH_TOKEN"
-    )]
+    #[arg(long, requires = "endpoint", conflicts_with = "token_file")]
     token: Option<String>,
     /// With --endpoint: a file holding the web identity token.
     #[arg(long, requires = "endpoint")]
