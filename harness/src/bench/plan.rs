@@ -90,7 +90,7 @@ impl Plan {
                 jwks_url,
                 discovery_url,
             } => {
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     let text = expect_200(http.get(jwks_url).send().await).await?;
                     check_key_set(&text)
                 } else {
@@ -121,7 +121,7 @@ impl Plan {
                 region,
             } => {
                 let key = &keys[(n / 2) % keys.len()];
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     let request = put_object(endpoint, bucket, key, object);
                     send_signed(http, request, identity, Service::S3, region).await?;
                     Ok(())
