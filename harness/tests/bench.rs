@@ -165,3 +165,76 @@ fn the_json_report_parses_and_failing_answers_exit_1() {
     assert!(report["requests_per_second"].is_number(), "{stdout}");
     assert_eq!(output.status.code(), Some(1), "{stdout}");
 }
+
+/// The tutorial's provider and role in a federation the test started itself, which `fedlab
+/// bench` then loads as it would load a user's own service.
+async fn elsewhere() -> (fedlab::Federation, String, String, tempfile::TempDir) {
+    use fedlab::{IdToken, OidcProvider, Role, TrustPolicy};
+    let fed = fedlab::Federation::start().await.unwrap();
+    fed.create_provider(OidcProvider::new().client_id("sts.amazonaws.com"))
+        .await
+        .unwrap();
+    let policy = TrustPolicy::for_issuer(&fed)
+        .string_equals("aud", "sts.amazonaws.com")
+        .string_like("sub", "project_path:mygroup/*");
+    let role = fed
+        .create_role(Role::new("gitlab-ci", policy))
+        .await
+        .unwrap();
+    let token = fed.mint(IdToken::new("sts.amazonaws.com")).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ca.pem"), fed.ca_pem()).unwrap();
+    (fed, role.arn, token.as_str().to_owned(), dir)
+}
+
+#[tokio::test]
+async fn every_workload_but_s3_loads_an_endpoint_given_by_url() {
+    let (fed, role_arn, token, dir) = elsewhere().await;
+    let gitlab = fed
+        .mint_url()
+        .trim_end_matches("/-/mock/id_tokens")
+        .to_owned();
+    let cases = [
+        (Workload::Assume, fed.sts_endpoint().to_owned()),
+        (Workload::CallerIdentity, fed.sts_endpoint().to_owned()),
+        (Workload::Jwks, fed.issuer().to_owned()),
+        (Workload::Mint, gitlab),
+    ];
+    for (workload, url) in cases {
+        let options = BenchOptions {
+            endpoint: Some(Endpoint {
+                url,
+                role_arn: Some(role_arn.clone()),
+                token: Some(token.clone()),
+                ca_file: Some(dir.path().join("ca.pem")),
+                ..Endpoint::default()
+            }),
+            ..short(workload)
+        };
+
+        let report = fedlab::bench::run(&options).await.unwrap();
+
+        assert_eq!(
+            (report.ok, report.error_count()),
+            (REQUESTS, 0),
+            "{}",
+            report.text()
+        );
+        assert_ne!(report.target, "in-process");
+    }
+}
+
+#[tokio::test]
+async fn an_endpoint_run_without_the_role_it_needs_is_refused_before_any_load() {
+    let err = fedlab::bench::run(&BenchOptions {
+        endpoint: Some(Endpoint {
+            url: "http://127.0.0.1:9".to_owned(),
+            ..Endpoint::default()
+        }),
+        ..short(Workload::Assume)
+    })
+    .await
+    .unwrap_err();
+
+    assert!(err.to_string().contains("--role-arn"), "{err}");
+}
