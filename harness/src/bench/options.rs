@@ -41,7 +41,7 @@ pub enum Stop {
 }
 
 /// A service of the user's own instead of the in-process federation.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Endpoint {
     /// Where the workload's requests go: the STS endpoint (`assume`, `caller-identity`), the
     /// issuer URL (`jwks`), mock-gitlab's URL (`mint`) or the S3 endpoint (`s3`).
@@ -57,6 +57,20 @@ pub struct Endpoint {
     pub bucket: Option<String>,
     /// A PEM file of CA certificates to trust instead of the system's, for HTTPS endpoints.
     pub ca_file: Option<PathBuf>,
+}
+
+// Hand-written so the token never reaches a log through `{:?}`.
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("url", &self.url)
+            .field("role_arn", &self.role_arn)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("sts_url", &self.sts_url)
+            .field("bucket", &self.bucket)
+            .field("ca_file", &self.ca_file)
+            .finish()
+    }
 }
 
 /// One `fedlab bench` run.
@@ -131,5 +145,16 @@ mod tests {
         assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
         assert!(parse_duration("10 parsecs").is_err());
         assert!(parse_duration("s").is_err());
+    }
+
+    #[test]
+    fn an_endpoint_never_shows_its_token_in_debug_output() {
+        let endpoint = Endpoint {
+            token: Some("eyJhbGciOi.secret.signature".to_owned()),
+            ..Endpoint::default()
+        };
+        let shown = format!("{endpoint:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
     }
 }

@@ -9,8 +9,8 @@ use crate::aws_query::element;
 
 const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
-/// Everything the requests of one run need, prepared before the clock starts.
-#[derive(Debug)]
+/// Everything the requests of one run need, prepared before the clock starts. Not `Debug`: the
+/// bodies hold tokens and the identities secrets.
 pub(super) enum Plan {
     /// Form bodies of AssumeRoleWithWebIdentity, one per token of the pool, used in turn.
     Assume { url: String, bodies: Vec<Vec<u8>> },

@@ -30,7 +30,6 @@ const SESSION_SECONDS: u32 = 43_200;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A run, ready to start.
-#[derive(Debug)]
 pub(super) struct Prepared {
     pub(super) plan: Plan,
     pub(super) client: reqwest::Client,
