@@ -2,6 +2,7 @@
 //! clients, offline. The binary's `main` is one call to [`main`].
 
 mod args;
+mod bench_command;
 pub mod exit_codes;
 mod explain_command;
 mod inspect;
@@ -63,6 +64,11 @@ enum Command {
     /// actions and resources used, the grants never used, and the narrowest policy that would
     /// have sufficed (docs/permissions.md). Exit code 0; 2: unreadable file.
     Permissions(permissions_command::PermissionsArgs),
+    /// A load generator: keep-alive connections sending `assume`, `caller-identity`, `jwks`,
+    /// `mint` or `s3` requests to the in-process federation (or --endpoint), every answer
+    /// checked; prints req/s, latency percentiles and errors by cause (docs/performance.md).
+    /// Exit code 0: no error; 1: some answer failed its check; 101: setup failed.
+    Bench(bench_command::BenchArgs),
     /// List the built-in clients and the version of the tool each one finds.
     Clients,
     /// Start mock-gitlab and mock-sts for a shell: set up one scenario's account and token,
@@ -120,6 +126,7 @@ async fn execute(command: Command) -> anyhow::Result<i32> {
         Command::Explain(args) => explain_command::run(&args),
         Command::Lint(args) => lint_command::run(&args),
         Command::Permissions(args) => permissions_command::run(&args),
+        Command::Bench(args) => bench_command::run(args).await,
         Command::Clients => {
             let tools = crate::clients::Tools::from_env();
             for (name, found) in crate::clients::builtin_clients(&tools).await {

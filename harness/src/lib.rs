@@ -55,6 +55,7 @@
 mod account;
 mod assume;
 mod aws_query;
+pub mod bench;
 pub mod blocking;
 mod builder;
 pub mod cli;

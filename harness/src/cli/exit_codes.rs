@@ -18,5 +18,7 @@ pub const SETUP_FAILED: i32 = 101;
 pub const DENIED: i32 = 1;
 /// `fedlab lint`: at least one finding of severity error.
 pub const LINT_ERRORS: i32 = 1;
+/// `fedlab bench`: at least one answer failed its check (or never came).
+pub const BENCH_ERRORS: i32 = 1;
 /// `fedlab explain` / `fedlab lint`: bad arguments or unreadable input (a file, a token, claims).
 pub const USAGE: i32 = 2;
