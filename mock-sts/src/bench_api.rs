@@ -5,7 +5,6 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use jsonwebtoken::jwk::Jwk;
 use rustls::RootCertStore;
 use time::Duration;
 
@@ -13,7 +12,7 @@ use crate::auth;
 use crate::clock::FixedClock;
 use crate::config::Config;
 use crate::jwt::Jwt;
-use crate::oidc::{self, KeyFetcher};
+use crate::oidc::{KeyFetcher, VerifyingKey};
 use crate::query::Params;
 use crate::service::Service;
 use crate::sessions::{Grant, SessionPolicies};
@@ -24,18 +23,20 @@ use crate::web_identity::SuccessAnswer;
 /// The AssumeRoleWithWebIdentity signature check with one issuer key.
 #[derive(Debug)]
 pub struct TokenVerifier {
-    jwk: Jwk,
+    key: VerifyingKey,
 }
 
 impl TokenVerifier {
     /// `jwk` is one key of a JWKS, as JSON; `None` when it is not a JWK.
     pub fn new(jwk: &str) -> Option<Self> {
-        serde_json::from_str(jwk).ok().map(|jwk| Self { jwk })
+        serde_json::from_str(jwk).ok().map(|jwk| Self {
+            key: VerifyingKey::new(jwk),
+        })
     }
 
     /// Decodes `token` and checks its signature as the `Signature` check does.
     pub fn verify(&self, token: &str) -> bool {
-        Jwt::decode(token).is_ok_and(|jwt| oidc::signature_verifies(&jwt, &self.jwk))
+        Jwt::decode(token).is_ok_and(|jwt| self.key.verifies(&jwt))
     }
 }
 

@@ -8,6 +8,11 @@ use anyhow::Context as _;
 use clap::Parser;
 use tokio::signal::unix::{SignalKind, signal};
 
+// mimalloc, not glibc's malloc: under load the allocator was a fifth of the request path's
+// profile, most of it contention on malloc's arena locks (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     version,

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jsonwebtoken::jwk::Jwk;
-
+use super::verifying_key::VerifyingKey;
 use crate::unknowns;
 
 #[derive(Debug)]
@@ -20,7 +19,7 @@ pub(super) struct KeyCache {
 #[derive(Debug)]
 struct CachedKeys {
     fetched_at: Instant,
-    keys: Arc<Vec<Jwk>>,
+    keys: Arc<Vec<Arc<VerifyingKey>>>,
 }
 
 impl KeyCache {
@@ -33,7 +32,11 @@ impl KeyCache {
     }
 
     /// The keys cached under `cache_key` and their age at `now`.
-    pub(super) fn get(&self, cache_key: &str, now: Instant) -> Option<(Arc<Vec<Jwk>>, Duration)> {
+    pub(super) fn get(
+        &self,
+        cache_key: &str,
+        now: Instant,
+    ) -> Option<(Arc<Vec<Arc<VerifyingKey>>>, Duration)> {
         self.entries.get(cache_key).map(|entry| {
             (
                 Arc::clone(&entry.keys),
@@ -45,7 +48,7 @@ impl KeyCache {
     /// Keeps `keys` fetched at `now`. When a new issuer finds the cache full, entries older than
     /// the cache's lifetime go first, then the one fetched longest ago. Inserts follow a network
     /// fetch, so a scan of the entries here costs nothing next to it.
-    pub(super) fn insert(&mut self, cache_key: String, keys: Vec<Jwk>, now: Instant) {
+    pub(super) fn insert(&mut self, cache_key: String, keys: Vec<Arc<VerifyingKey>>, now: Instant) {
         if !self.entries.contains_key(&cache_key) && self.entries.len() >= self.capacity {
             self.entries.retain(|_, entry| {
                 now.saturating_duration_since(entry.fetched_at) < unknowns::KEY_CACHE_TTL

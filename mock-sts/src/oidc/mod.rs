@@ -6,5 +6,7 @@ mod key_cache;
 mod keys;
 mod provider_thumbprint;
 mod verifier;
+mod verifying_key;
 
-pub(crate) use keys::{FetchError, KeyFetcher, signature_verifies};
+pub(crate) use keys::{FetchError, KeyFetcher};
+pub(crate) use verifying_key::VerifyingKey;

@@ -7,13 +7,12 @@
 
 use std::sync::Arc;
 
-use jsonwebtoken::jwk::Jwk;
 use time::{Duration, OffsetDateTime};
 
 use crate::errors::AwsError;
 use crate::iam::{Provider, Role};
 use crate::jwt::Jwt;
-use crate::oidc::{self, FetchError};
+use crate::oidc::{FetchError, VerifyingKey};
 use crate::outcome::{Facts, Outcome};
 use crate::policy::Decision;
 use crate::query::Params;
@@ -50,7 +49,7 @@ struct Run<'a> {
     claims: Option<Arc<Claims>>,
     provider: Option<Arc<Provider>>,
     audience: Option<String>,
-    key: Option<Jwk>,
+    key: Option<Arc<VerifyingKey>>,
     /// Which trust-policy statement allowed the call, logged only if the call then succeeds.
     allowed_by: Option<String>,
 }
@@ -226,7 +225,7 @@ impl<'a> Run<'a> {
 
     /// The issuer's key for the token, fetched over HTTPS. An algorithm outside the allowed list
     /// fails here already, before any fetch: no key could verify it.
-    async fn key(&mut self) -> Result<Jwk, AwsError> {
+    async fn key(&mut self) -> Result<Arc<VerifyingKey>, AwsError> {
         if let Some(key) = &self.key {
             return Ok(key.clone());
         }
@@ -261,7 +260,7 @@ impl<'a> Run<'a> {
     async fn signature(&mut self) -> Result<(), AwsError> {
         let key = self.key().await?;
         let jwt = self.jwt()?;
-        if !oidc::signature_verifies(jwt, &key) {
+        if !key.verifies(jwt) {
             self.facts.detail = Some("signature does not verify with the issuer's key".to_owned());
             return Err(AwsError::InvalidSignature);
         }
