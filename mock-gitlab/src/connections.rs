@@ -76,16 +76,22 @@ impl<S> Accept<TcpStream, S> for Tracked {
     type Future = std::future::Ready<io::Result<(Closable, S)>>;
 
     fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
-        let accepted = stream.peer_addr().map(|peer| {
-            let closed = self.connections.register(peer);
-            let stream = Closable {
-                inner: stream,
-                peer,
-                closed,
-                connections: Arc::clone(&self.connections),
-            };
-            (stream, service)
-        });
+        // As axum-server's default acceptor does: TLS writes a handshake and an answer in
+        // several small records, and with Nagle's algorithm on, the client's delayed ACK held
+        // each exchange for 40 ms.
+        let accepted = stream
+            .set_nodelay(true)
+            .and_then(|()| stream.peer_addr())
+            .map(|peer| {
+                let closed = self.connections.register(peer);
+                let stream = Closable {
+                    inner: stream,
+                    peer,
+                    closed,
+                    connections: Arc::clone(&self.connections),
+                };
+                (stream, service)
+            });
         std::future::ready(accepted)
     }
 }

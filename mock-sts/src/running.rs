@@ -1,5 +1,6 @@
 //! A mock-sts serving on a socket in the current tokio runtime, and what it tells its starter.
 
+use axum::serve::ListenerExt as _;
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -140,6 +141,13 @@ fn serve(
     name: &'static str,
 ) -> oneshot::Sender<()> {
     let (shutdown, stopped) = oneshot::channel::<()>();
+    // An answer leaves in one write, but its client may be waiting on an ACK for its own last
+    // small write; without TCP_NODELAY, Nagle's algorithm can hold an exchange for 40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::debug!(%err, "TCP_NODELAY not set");
+        }
+    });
     tokio::spawn(async move {
         let served = axum::serve(listener, router)
             .with_graceful_shutdown(async {
