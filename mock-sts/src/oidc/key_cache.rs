@@ -9,14 +9,16 @@ use std::time::{Duration, Instant};
 use super::verifying_key::VerifyingKey;
 use crate::unknowns;
 
-#[derive(Debug)]
+/// Cloned whole on each insert (which follows a network fetch), so that readers can share an
+/// immutable snapshot without a lock.
+#[derive(Debug, Clone)]
 pub(super) struct KeyCache {
     entries: HashMap<String, CachedKeys>,
     capacity: usize,
 }
 
 /// The keys of one issuer, as last fetched.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct CachedKeys {
     fetched_at: Instant,
     keys: Arc<Vec<Arc<VerifyingKey>>>,

@@ -1,10 +1,11 @@
 //! The issuer's signing keys, fetched the way STS does: discovery document, then `jwks_uri`, over
 //! HTTPS, within a time limit, and cached.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use arc_swap::ArcSwap;
 use jsonwebtoken::jwk::Jwk;
 use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
@@ -31,7 +32,8 @@ pub(crate) enum FetchError {
 pub(crate) struct KeyFetcher {
     trusted_roots: Arc<RootCertStore>,
     pub(super) crypto: Arc<CryptoProvider>,
-    cache: Mutex<KeyCache>,
+    /// Read by every AssumeRoleWithWebIdentity, replaced after a fetch: no lock on the way.
+    cache: ArcSwap<KeyCache>,
 }
 
 impl KeyFetcher {
@@ -40,7 +42,7 @@ impl KeyFetcher {
         Self {
             trusted_roots: Arc::new(trusted_roots),
             crypto: Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
-            cache: Mutex::new(KeyCache::new(cache_capacity)),
+            cache: ArcSwap::from_pointee(KeyCache::new(cache_capacity)),
         }
     }
 
@@ -70,10 +72,12 @@ impl KeyFetcher {
             .map(|jwk| Arc::new(VerifyingKey::new(jwk)))
             .collect();
         let selected = select(&keys, kid);
-        self.cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(cache_key, keys, Instant::now());
+        let now = Instant::now();
+        self.cache.rcu(|current| {
+            let mut next = KeyCache::clone(current);
+            next.insert(cache_key.clone(), keys.clone(), now);
+            next
+        });
         selected
     }
 
@@ -81,10 +85,7 @@ impl KeyFetcher {
         &self,
         cache_key: &str,
     ) -> Option<(Arc<Vec<Arc<VerifyingKey>>>, std::time::Duration)> {
-        self.cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(cache_key, Instant::now())
+        self.cache.load().get(cache_key, Instant::now())
     }
 
     async fn fetch(&self, issuer: &str, thumbprints: &[String]) -> Result<Vec<Jwk>, FetchError> {
