@@ -4,7 +4,10 @@
 
 use std::time::SystemTime;
 
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::http_request::{
+    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode, sign,
+};
 use aws_smithy_runtime_api::client::identity::Identity;
 
 use crate::credentials::Credentials;
@@ -91,12 +94,13 @@ impl QueryClient {
         credentials: &Credentials,
     ) -> Result<(), Error> {
         let time = self.signing_time.unwrap_or_else(SystemTime::now);
+        let identity = identity(credentials, "fedlab");
         sign_request(
             request,
             service,
             &self.region,
             time,
-            credentials,
+            &identity,
             SigningSettings::default(),
         )
         .map_err(|e| self.unexpected(e))
@@ -118,32 +122,46 @@ impl QueryClient {
     }
 }
 
+/// The credentials as aws-sigv4 wants them; `name` says who signs in aws-sigv4's own debug output.
+pub(crate) fn identity(credentials: &Credentials, name: &'static str) -> Identity {
+    aws_credential_types::Credentials::new(
+        &credentials.access_key_id,
+        &credentials.secret_access_key,
+        credentials.session_token.clone(),
+        None,
+        name,
+    )
+    .into()
+}
+
+/// S3's canonicalisation: the path encoded once and not normalised, and the payload's hash sent
+/// as `x-amz-content-sha256` (signed payload), as the SDKs sign over plain HTTP.
+pub(crate) fn s3_signing_settings() -> SigningSettings {
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    settings
+}
+
 /// Signs `request` in place with SigV4 for `service` in `region` as of `time` (aws-sigv4 does the
-/// work; `settings` carry what a service differs in, e.g. S3's `x-amz-content-sha256`).
+/// work; `settings` carry what a service differs in, e.g. [`s3_signing_settings`]).
 pub(crate) fn sign_request(
     request: &mut http::Request<Vec<u8>>,
     service: &str,
     region: &str,
     time: SystemTime,
-    credentials: &Credentials,
+    identity: &Identity,
     settings: SigningSettings,
 ) -> Result<(), String> {
-    let identity: Identity = aws_credential_types::Credentials::new(
-        &credentials.access_key_id,
-        &credentials.secret_access_key,
-        credentials.session_token.clone(),
-        None,
-        "fedlab",
-    )
-    .into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
+        .identity(identity)
         .region(region)
         .name(service)
         .time(time)
         .settings(settings)
         .build()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("SigV4 parameters: {e}"))?
         .into();
     let headers: Vec<(String, String)> = request
         .headers()
@@ -156,9 +174,9 @@ pub(crate) fn sign_request(
         headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         SignableBody::Bytes(request.body()),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| format!("SigV4 request: {e}"))?;
     let (instructions, _signature) = sign(signable, &params)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("SigV4 signing: {e}"))?
         .into_parts();
     instructions.apply_to_request_http1x(request);
     Ok(())
@@ -177,6 +195,7 @@ pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     text
 }
 
+/// `host:port` of an `http(s)://host:port/...` URL: the `host` header SigV4 signs.
 pub(crate) fn host_of(url: &str) -> String {
     url.split("://")
         .nth(1)

@@ -4,11 +4,10 @@
 
 use std::time::SystemTime;
 
-use aws_sigv4::http_request::{PayloadChecksumKind, SigningSettings};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::aws_query::{element, host_of, sign_request};
+use crate::aws_query::{element, host_of, identity, s3_signing_settings, sign_request};
 use crate::credentials::Credentials;
 
 /// The S3 operations a scenario's job can call: the ones mock-sts's S3 serves, except
@@ -103,15 +102,13 @@ impl S3Client {
         credentials: &Credentials,
     ) -> Result<S3Reported, String> {
         let mut request = self.request(call)?;
-        let mut settings = SigningSettings::default();
-        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
         sign_request(
             &mut request,
             "s3",
             &self.region,
             SystemTime::now(),
-            credentials,
-            settings,
+            &identity(credentials, "fedlab"),
+            s3_signing_settings(),
         )?;
         let request = reqwest::Request::try_from(request.map(reqwest::Body::from))
             .map_err(|e| e.to_string())?;
@@ -132,18 +129,17 @@ impl S3Client {
 
     fn request(&self, call: &S3Call) -> Result<http::Request<Vec<u8>>, String> {
         let mut url = reqwest::Url::parse(&self.endpoint).map_err(|e| e.to_string())?;
-        {
-            let mut path = url
-                .path_segments_mut()
-                .map_err(|()| format!("{} cannot take a path", self.endpoint))?;
-            path.clear();
-            if call.operation.on_bucket() {
-                path.push(&call.bucket);
-            }
-            if call.operation.on_object() {
-                path.extend(call.key.split('/'));
-            }
+        let mut path = String::from("/");
+        if call.operation.on_bucket() {
+            path.push_str(&uri_encode(&call.bucket));
         }
+        if call.operation.on_object() {
+            let segments: Vec<String> = call.key.split('/').map(uri_encode).collect();
+            path.push('/');
+            path.push_str(&segments.join("/"));
+        }
+        // Already encoded as SigV4 wants it, so the URL keeps it as it is.
+        url.set_path(&path);
         if call.operation == S3Operation::ListObjectsV2 {
             url.set_query(Some("list-type=2"));
         }
@@ -167,6 +163,21 @@ impl S3Client {
             .body(body)
             .map_err(|e| e.to_string())
     }
+}
+
+/// SigV4's URI encoding of one path segment: every byte but the unreserved characters
+/// (`A-Z a-z 0-9 - . _ ~`) as `%XX`, as the SDKs send S3 keys (`+` and `=` included, which URL
+/// libraries leave alone).
+fn uri_encode(segment: &str) -> String {
+    let mut encoded = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 #[cfg(test)]
@@ -194,6 +205,10 @@ mod tests {
             .unwrap();
         assert_eq!(put.method(), "PUT");
         assert_eq!(put.uri(), "http://127.0.0.1:9000/b/dir/a%20b.txt");
+        let special = client
+            .request(&call(S3Operation::GetObject, "b", "a+b=c&d"))
+            .unwrap();
+        assert_eq!(special.uri(), "http://127.0.0.1:9000/b/a%2Bb%3Dc%26d");
         assert_eq!(put.body(), b"hello");
         let list = client
             .request(&call(S3Operation::ListObjectsV2, "b", ""))
