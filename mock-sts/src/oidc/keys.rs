@@ -196,7 +196,7 @@ pub(super) fn error_chain(err: &dyn std::error::Error) -> String {
 }
 
 /// Keys that do not parse are skipped, so one odd key cannot hide the others.
-fn parse_jwks(jwks: &Value) -> Vec<Jwk> {
+pub(super) fn parse_jwks(jwks: &Value) -> Vec<Jwk> {
     jwks.get("keys")
         .and_then(Value::as_array)
         .map(|keys| {
@@ -208,7 +208,10 @@ fn parse_jwks(jwks: &Value) -> Vec<Jwk> {
 }
 
 /// By `kid`; without one, only an unambiguous single key unless `unknowns` allows the first.
-fn select(keys: &[Arc<VerifyingKey>], kid: Option<&str>) -> Result<Arc<VerifyingKey>, FetchError> {
+pub(super) fn select(
+    keys: &[Arc<VerifyingKey>],
+    kid: Option<&str>,
+) -> Result<Arc<VerifyingKey>, FetchError> {
     let found = match kid {
         Some(kid) => keys.iter().find(|k| k.key_id() == Some(kid)),
         None if keys.len() == 1 || !unknowns::KIDLESS_TOKEN_NEEDS_SINGLE_KEY => keys.first(),

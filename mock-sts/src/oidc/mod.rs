@@ -10,3 +10,5 @@ mod verifying_key;
 
 pub(crate) use keys::{FetchError, KeyFetcher};
 pub(crate) use verifying_key::VerifyingKey;
+#[cfg(test)]
+mod wycheproof_tests;

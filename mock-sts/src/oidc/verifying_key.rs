@@ -45,6 +45,17 @@ impl VerifyingKey {
     /// Whether `jwt`'s signature verifies with this key under the algorithm its header names.
     pub(crate) fn verifies(&self, jwt: &Jwt<'_>) -> bool {
         let alg = jwt.header_str("alg").unwrap_or_default();
+        // Unpadded base64url, as jsonwebtoken decodes it.
+        URL_SAFE_NO_PAD
+            .decode(jwt.signature)
+            .is_ok_and(|signature| {
+                self.verifies_signature(alg, jwt.signing_input.as_bytes(), &signature)
+            })
+    }
+
+    /// Whether `signature` over `message` verifies with this key under `alg`: the step
+    /// [`VerifyingKey::verifies`] ends with, which the Wycheproof vectors check byte for byte.
+    pub(crate) fn verifies_signature(&self, alg: &str, message: &[u8], signature: &[u8]) -> bool {
         let Some(slot) = unknowns::ALLOWED_ALGORITHMS
             .iter()
             .position(|allowed| *allowed == alg)
@@ -52,16 +63,9 @@ impl VerifyingKey {
         else {
             return false;
         };
-        let Some(key) = slot.get_or_init(|| parse(&self.jwk, alg)).as_ref() else {
-            return false;
-        };
-        // Unpadded base64url, as jsonwebtoken decodes it.
-        URL_SAFE_NO_PAD
-            .decode(jwt.signature)
-            .is_ok_and(|signature| {
-                key.verify_sig(jwt.signing_input.as_bytes(), &signature)
-                    .is_ok()
-            })
+        slot.get_or_init(|| parse(&self.jwk, alg))
+            .as_ref()
+            .is_some_and(|key| key.verify_sig(message, signature).is_ok())
     }
 }
 
