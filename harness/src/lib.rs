@@ -60,6 +60,8 @@ pub mod blocking;
 mod builder;
 pub mod cli;
 pub mod clients;
+#[cfg(feature = "containers")]
+pub mod containers;
 mod credentials;
 mod error;
 mod expect;
@@ -72,6 +74,7 @@ mod job;
 pub mod job_run;
 mod judge;
 pub mod lint;
+pub mod outage;
 pub mod permissions_report;
 mod progress;
 mod proxy;

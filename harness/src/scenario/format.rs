@@ -98,6 +98,23 @@ pub struct GitlabSetup {
     /// signing key.
     #[serde(default)]
     pub rotate_signing_key: Option<Rotation>,
+    /// A real outage of the issuer's container while the job runs (after the IAM setup and the
+    /// token): only a federation in containers can stage it; other targets skip the scenario.
+    #[serde(default)]
+    pub outage: Option<Outage>,
+}
+
+/// How the issuer's container is cut off from STS's for the job, and restored after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outage {
+    /// `docker network disconnect`: the issuer's name no longer resolves on STS's network.
+    Disconnected,
+    /// `docker pause`: the issuer's address still accepts nothing, so STS's connection hangs
+    /// until its 5-second limit.
+    Paused,
+    /// `docker stop`: the container is gone until it is started again with the same state.
+    Stopped,
 }
 
 /// A rotation of the CI signing key.

@@ -25,7 +25,7 @@ pub use answers::{AwsAnswer, CountRange, Expected, RequestCount};
 pub use clients::{ANY_PROGRAM, ClientCase, ClientPlan, KNOWN_CLIENTS, OTHERS};
 pub use format::{
     AwsSetup, GitlabSetup, InlinePolicySetup, ManagedPolicySetup, ProviderSetup, RoleSetup,
-    Rotation, S3Step, Scenario, WebIdentityRequest,
+    Outage, Rotation, S3Step, Scenario, WebIdentityRequest,
 };
 pub use params::QueryParams;
 pub use placeholders::Placeholders;
