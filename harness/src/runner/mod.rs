@@ -3,6 +3,13 @@
 //! Every scenario × client gets a federation of its own (a fresh GitLab and a fresh AWS account),
 //! so no key cache, session or log bleeds between cases, and cases can run side by side; the
 //! signing keys are generated once per process, so starting one costs milliseconds.
+//!
+//! Against mocks that already run ([`Runner::remote`]) there is one federation for the run: cases
+//! go one at a time, both mocks reset before each, and a scenario that needs mocks started
+//! differently is skipped with the reason (`expressible`).
+
+mod case;
+mod expressible;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,11 +18,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::account::set_up;
 use crate::federation::Federation;
-use crate::judge::{ASSUME, judge, judge_s3};
-use crate::scenario::{ClientPlan, Expected, Placeholders, S3Step, Scenario, ScenarioSource};
-use crate::token::IdToken;
+use crate::judge::ASSUME;
+use crate::remote::RemoteMocks;
+use crate::scenario::{Expected, ScenarioSource};
 
 pub use crate::clients::{Client, ClientOutcome, ClientRequest};
 pub use mock_sts::LogEntry as Request;
@@ -82,6 +88,8 @@ impl ScenarioResult {
 #[derive(Debug, Clone)]
 pub struct Runner {
     jobs: usize,
+    /// Mocks that already run, instead of a federation per case.
+    target: Option<RemoteMocks>,
 }
 
 impl Default for Runner {
@@ -95,7 +103,17 @@ impl Runner {
     pub fn new() -> Self {
         Self {
             jobs: std::thread::available_parallelism().map_or(1, usize::from),
+            target: None,
         }
+    }
+
+    /// Runs against mocks that already run (docker-compose's, say) instead of starting a
+    /// federation per case: one case at a time, both mocks reset before each, and judged the same
+    /// way, from mock-sts's log read over HTTP. A scenario that needs mocks started otherwise (a
+    /// GitLab release, a pinned clock, …) is skipped with the reason, never passed.
+    pub fn remote(mut self, target: RemoteMocks) -> Self {
+        self.target = Some(target);
+        self
     }
 
     /// At most `jobs` scenario × client runs at a time (at least one).
@@ -104,9 +122,9 @@ impl Runner {
         self
     }
 
-    /// How many cases run at a time.
+    /// How many cases run at a time: one against remote mocks, which every case shares.
     pub fn job_count(&self) -> usize {
-        self.jobs
+        if self.target.is_some() { 1 } else { self.jobs }
     }
 
     /// Every source with every client; `on_result` sees each result as it finishes, and the
@@ -117,6 +135,9 @@ impl Runner {
         clients: &[Client],
         mut on_result: impl FnMut(&ScenarioResult),
     ) -> Vec<ScenarioResult> {
+        if let Some(target) = &self.target {
+            return run_remote(target, sources, clients, on_result).await;
+        }
         if self.jobs > 1 && sources.len() * clients.len() > 1 {
             warm_up().await;
         }
@@ -162,15 +183,67 @@ impl Runner {
 
     /// One source with one client.
     pub async fn run_one(&self, source: &ScenarioSource, client: &Client) -> ScenarioResult {
+        if let Some(target) = &self.target {
+            let (sources, clients) = (std::slice::from_ref(source), std::slice::from_ref(client));
+            let mut results = run_remote(target, sources, clients, |_| {}).await;
+            return match results.pop() {
+                Some(result) => result,
+                // One source and one client always give one result.
+                None => {
+                    let mut result = ScenarioResult::new(source, client);
+                    result.verdict = Verdict::SetupError("the case did not run".to_owned());
+                    result
+                }
+            };
+        }
         let started = Instant::now();
         let mut result = ScenarioResult::new(source, client);
-        result.verdict = match attempt(source, client, &mut result).await {
-            Ok(verdict) => verdict,
-            Err(reason) => Verdict::SetupError(reason),
-        };
-        result.elapsed = started.elapsed();
-        result
+        let verdict = case::attempt(source, client, &mut result).await;
+        finished(result, verdict, started)
     }
+}
+
+/// Every source with every client against `target`, in order, through one federation.
+async fn run_remote(
+    target: &RemoteMocks,
+    sources: &[ScenarioSource],
+    clients: &[Client],
+    mut on_result: impl FnMut(&ScenarioResult),
+) -> Vec<ScenarioResult> {
+    let fed = Federation::connect(target.clone())
+        .await
+        .map_err(|e| format!("cannot reach the target's mocks: {e}"));
+    let mut results = Vec::with_capacity(sources.len() * clients.len());
+    for source in sources {
+        for client in clients {
+            let started = Instant::now();
+            let mut result = ScenarioResult::new(source, client);
+            let verdict = match &fed {
+                Ok(fed) => case::attempt_remote(fed, target, source, client, &mut result).await,
+                Err(reason) => Err(reason.clone()),
+            };
+            let result = finished(result, verdict, started);
+            on_result(&result);
+            results.push(result);
+        }
+    }
+    if let Ok(fed) = fed {
+        // Dropping it stops its runtime, which waits for threads; off the async workers.
+        let _ = tokio::task::spawn_blocking(move || drop(fed)).await;
+    }
+    results
+}
+
+/// `result` with the verdict an attempt reached (a setup error when it failed) and the time it
+/// took since `started`.
+fn finished(
+    mut result: ScenarioResult,
+    verdict: Result<Verdict, String>,
+    started: Instant,
+) -> ScenarioResult {
+    result.verdict = verdict.unwrap_or_else(Verdict::SetupError);
+    result.elapsed = started.elapsed();
+    result
 }
 
 /// The mocks' keys are generated once per process, on first use. Cases started side by side
@@ -180,160 +253,4 @@ async fn warm_up() {
     if let Ok(fed) = Federation::start().await {
         let _ = tokio::task::spawn_blocking(move || drop(fed)).await;
     }
-}
-
-async fn attempt(
-    source: &ScenarioSource,
-    client: &Client,
-    result: &mut ScenarioResult,
-) -> Result<Verdict, String> {
-    let preview = source.preview().map_err(|e| e.to_string())?;
-    match preview.plan_for(client.name()) {
-        ClientPlan::Skip(reason) => return Ok(Verdict::Skipped(reason.to_owned())),
-        ClientPlan::Run { expect, .. } => {
-            if let Some(reason) = client.cannot_run(&client_request(&preview, expect)) {
-                return Ok(Verdict::Skipped(reason));
-            }
-        }
-    }
-    // The GitLab side is set up before the federation exists, so only the unreachable issuer
-    // is real in this first rendering.
-    let unreachable = Placeholders::unreachable_issuer().map_err(|e| e.to_string())?;
-    let before_start = Placeholders {
-        unreachable_issuer: unreachable.clone(),
-        ..Placeholders::dummies()
-    };
-    let fed = source
-        .render(&before_start)
-        .map_err(|e| e.to_string())?
-        .federation()
-        .start()
-        .await
-        .map_err(|e| e.to_string())?;
-    let verdict = judged_run(&fed, source, client, unreachable, result).await;
-    // Stopping the mocks waits for their threads; off the async workers, so other cases go on.
-    let _ = tokio::task::spawn_blocking(move || drop(fed)).await;
-    let problems = verdict?;
-    Ok(if problems.is_empty() {
-        Verdict::Pass
-    } else {
-        Verdict::Fail(problems)
-    })
-}
-
-/// Sets up the account and the job, runs the client, and judges; `Ok` is the list of problems.
-async fn judged_run(
-    fed: &Federation,
-    source: &ScenarioSource,
-    client: &Client,
-    unreachable: String,
-    result: &mut ScenarioResult,
-) -> Result<Vec<String>, String> {
-    let scenario = source
-        .render(&Placeholders::of(fed, unreachable))
-        .map_err(|e| e.to_string())?;
-    let (expect, assume_requests) = match scenario.plan_for(client.name()) {
-        // The preview ran this client, and placeholders never change a plan.
-        ClientPlan::Skip(reason) => return Err(format!("skipped only once rendered: {reason}")),
-        ClientPlan::Run {
-            expect,
-            assume_requests,
-        } => (expect.clone(), assume_requests),
-    };
-    result.expected = Some(expect.clone());
-    let mut problems = set_up(fed, &scenario).await?;
-    let token = fed
-        .mint(IdToken::from_mint_request(scenario.token.clone()))
-        .await
-        .map_err(|e| e.to_string())?;
-    let role_arn = scenario.role_arn(fed.account_id());
-    if let Some(rotation) = &scenario.gitlab.rotate_signing_key {
-        fed.rotate_signing_key(rotation.keep_old)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    fed.set_faults(scenario.gitlab.faults.clone());
-    let job = fed
-        .job(&role_arn, &token)
-        .map_err(|e| e.to_string())?
-        .with_session_name(scenario.session_name());
-    let mut content = match &scenario.request.token_file {
-        Some(file) => file.content(token.as_str()),
-        None => token.as_str().to_owned(),
-    };
-    if scenario.request.token_file_newline {
-        content.push('\n');
-    }
-    if content != token.as_str() {
-        job.write_token(&content).map_err(|e| e.to_string())?;
-    }
-    result.setup_requests = fed.requests();
-    let since = result.setup_requests.last().map_or(0, |e| e.seq);
-
-    let request = client_request(&scenario, &expect);
-    let outcome = client.run(&job, &request).await;
-
-    result.requests = fed
-        .requests()
-        .into_iter()
-        .filter(|e| e.seq > since)
-        .collect();
-    result.detail = result.last_assume().and_then(|e| e.detail.clone());
-    let expected_caller = expected_caller_arn(fed, &scenario, &role_arn);
-    problems.extend(judge(
-        &expect,
-        assume_requests,
-        &outcome,
-        &result.requests,
-        &expected_caller,
-    ));
-    problems.extend(judge_s3(
-        s3_steps(&scenario, &expect),
-        &outcome,
-        &result.requests,
-    ));
-    // A client that tried to leave the machine is told apart from one AWS refused.
-    problems.extend(fed.proxy_refusals().iter().map(|refused| {
-        format!(
-            "the client tried to reach {} off this machine; fedlab's proxy refused it (only \
-             the STS, IAM and S3 host names of AWS are answered, by mock-sts)",
-            refused.destination
-        )
-    }));
-    result.outcome = Some(outcome);
-    Ok(problems)
-}
-
-/// The S3 calls a client makes: the scenario's, when this client is expected to get credentials.
-fn s3_steps<'a>(scenario: &'a Scenario, expect: &Expected) -> &'a [S3Step] {
-    if *expect == Expected::Credentials {
-        &scenario.s3
-    } else {
-        &[]
-    }
-}
-
-/// What the scenario asks of a client that is judged against `expect`.
-fn client_request(scenario: &Scenario, expect: &Expected) -> ClientRequest {
-    let request = &scenario.request;
-    ClientRequest {
-        duration_seconds: request.duration_seconds,
-        params: request.params.0.clone(),
-        policy: request.policy.as_ref().map(|p| p.as_str().to_owned()),
-        policy_arns: request.policy_arns.clone(),
-        s3: s3_steps(scenario, expect)
-            .iter()
-            .map(S3Step::call)
-            .collect(),
-    }
-}
-
-/// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, the identity the credentials must have.
-fn expected_caller_arn(fed: &Federation, scenario: &Scenario, role_arn: &str) -> String {
-    let role_name = role_arn.rsplit('/').next().unwrap_or_default();
-    format!(
-        "arn:aws:sts::{}:assumed-role/{role_name}/{}",
-        fed.account_id(),
-        scenario.session_name()
-    )
 }
