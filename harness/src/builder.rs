@@ -260,7 +260,11 @@ async fn start_mocks(
         .await
         .map_err(|e| start_error("fedlab's proxy", e))?;
     let facts = Facts::in_process(&gitlab, &sts);
-    Ok(((Backend::InProcess { gitlab, sts }, facts), proxy))
+    let backend = Backend::InProcess {
+        gitlab: Box::new(gitlab),
+        sts: Box::new(sts),
+    };
+    Ok(((backend, facts), proxy))
 }
 
 /// Keys generated once per process: RSA-4096 takes most of a second, and a test binary starts

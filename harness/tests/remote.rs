@@ -91,6 +91,14 @@ fn run_remote(
         )
 }
 
+fn assert_all_pass(results: &[ScenarioResult]) {
+    assert!(
+        results.iter().all(|r| r.verdict == Verdict::Pass),
+        "{:#?}",
+        verdicts(results)
+    );
+}
+
 fn verdicts(results: &[ScenarioResult]) -> Vec<(&str, &Verdict)> {
     results
         .iter()
@@ -111,11 +119,7 @@ fn scenarios_pass_with_the_builtin_client_against_running_mocks() {
         ]),
         Client::builtin(),
     );
-    assert!(
-        results.iter().all(|r| r.verdict == Verdict::Pass),
-        "{:#?}",
-        verdicts(&results)
-    );
+    assert_all_pass(&results);
 }
 
 #[test]
@@ -125,11 +129,7 @@ fn a_reset_before_each_case_keeps_the_cases_apart() {
     let once = sources(&["id-tokens-aud-sts-succeeds"]);
     let twice = [once.clone(), once].concat();
     let results = run_remote(mocks.target(), &twice, Client::builtin());
-    assert!(
-        results.iter().all(|r| r.verdict == Verdict::Pass),
-        "{:#?}",
-        verdicts(&results)
-    );
+    assert_all_pass(&results);
     let (first, second) = (&results[0], &results[1]);
     assert_eq!(second.setup_requests.len(), first.setup_requests.len());
     let first_last = first.requests.last().unwrap().seq;

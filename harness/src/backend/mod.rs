@@ -24,9 +24,10 @@ pub(crate) async fn connect(settings: RemoteMocks) -> Result<(Backend, Facts), E
 
 #[derive(Debug)]
 pub(crate) enum Backend {
+    /// Boxed: the running servers' handles are several times the size of a remote's.
     InProcess {
-        gitlab: mock_gitlab::RunningGitlab,
-        sts: mock_sts::RunningSts,
+        gitlab: Box<mock_gitlab::RunningGitlab>,
+        sts: Box<mock_sts::RunningSts>,
     },
     Remote(Remote),
 }

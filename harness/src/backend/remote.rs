@@ -84,7 +84,10 @@ pub(super) async fn connect(settings: RemoteMocks) -> Result<(Remote, Facts), Er
     let health = format!("{sts_endpoint}/-/mock/health");
     check(remote.sts_http.get(&health).send().await, &health, 200)
         .await
-        .map_err(|e| reach("mock-sts", e))?;
+        .map_err(|e| Error::Start {
+            what: "a connection to mock-sts",
+            reason: e.to_string(),
+        })?;
     let thumbprint = served_thumbprint(
         settings.gitlab_address,
         ServerName::IpAddress(settings.gitlab_address.ip().into()),
@@ -109,23 +112,31 @@ pub(super) async fn connect(settings: RemoteMocks) -> Result<(Remote, Facts), Er
     Ok((remote, facts))
 }
 
-fn reach(what: &'static str, err: Error) -> Error {
-    Error::Start {
-        what,
-        reason: err.to_string(),
-    }
-}
-
 impl Remote {
-    pub(super) async fn rotate(self, keep_old: bool) -> Result<String, Error> {
-        let url = format!("{}/-/mock/keys/rotate", self.gitlab_admin);
+    /// `body` sent to one of mock-gitlab's own routes; the answer, if 200.
+    async fn to_gitlab(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> Result<reqwest::Response, Error> {
+        let url = format!("{}{path}", self.gitlab_admin);
         let sent = self
             .gitlab_http
-            .post(&url)
-            .json(&json!({ "keep_old": keep_old }))
+            .request(method, &url)
+            .json(body)
             .send()
             .await;
-        let answer: Value = json_of(check(sent, &url, 200).await?, &url).await?;
+        check(sent, &url, 200).await
+    }
+
+    pub(super) async fn rotate(self, keep_old: bool) -> Result<String, Error> {
+        let body = json!({ "keep_old": keep_old });
+        let answered = self
+            .to_gitlab(reqwest::Method::POST, "/-/mock/keys/rotate", &body)
+            .await?;
+        let url = answered.url().to_string();
+        let answer: Value = json_of(answered, &url).await?;
         answer
             .get("kid")
             .and_then(Value::as_str)
@@ -134,14 +145,13 @@ impl Remote {
     }
 
     pub(super) async fn set_faults(self, faults: Vec<Fault>) -> Result<(), Error> {
-        let url = format!("{}/-/mock/faults", self.gitlab_admin);
-        let sent = self
-            .gitlab_http
-            .put(&url)
-            .json(&json!({ "faults": faults }))
-            .send()
-            .await;
-        check(sent, &url, 200).await.map(drop)
+        self.put_faults(&json!({ "faults": faults })).await
+    }
+
+    async fn put_faults(&self, body: &Value) -> Result<(), Error> {
+        self.to_gitlab(reqwest::Method::PUT, "/-/mock/faults", body)
+            .await
+            .map(drop)
     }
 
     pub(super) async fn issuer_requests(self) -> Result<Vec<IssuerRequest>, Error> {
@@ -214,23 +224,14 @@ impl Remote {
         if let Some(list) = faults.as_array_mut() {
             list.push(json!({ "kind": "new_certificate" }));
         }
-        let sent = self
-            .gitlab_http
-            .put(&url)
-            .json(&json!({ "faults": faults }))
-            .send()
-            .await;
-        check(sent, &url, 200).await?;
-        let name = ServerName::try_from(self.issuer_name.clone())
-            .map_err(|e| unexpected(&self.issuer_name, &e.to_string()));
-        let served = match name {
+        self.put_faults(&json!({ "faults": faults })).await?;
+        let served = match ServerName::try_from(self.issuer_name.clone()) {
             Ok(name) => served_thumbprint(self.gitlab_address, name, &self.ca_pem)
                 .await
                 .map_err(|reason| unexpected(&self.gitlab_admin, &reason)),
-            Err(e) => Err(e),
+            Err(e) => Err(unexpected(&self.issuer_name, &e.to_string())),
         };
-        let restored = self.gitlab_http.put(&url).json(&before).send().await;
-        check(restored, &url, 200).await?;
+        self.put_faults(&before).await?;
         served
     }
 }

@@ -9,16 +9,29 @@ use crate::remote::RemoteMocks;
 use crate::scenario::{ClientPlan, Expected, Placeholders, S3Step, Scenario, ScenarioSource};
 use crate::token::IdToken;
 
-/// One case in a federation of its own, started for it from the scenario's settings.
+/// One case: in a federation of its own, started for it from the scenario's settings, or in
+/// `remote`'s, over mocks that already run.
 pub(super) async fn attempt(
     source: &ScenarioSource,
     client: &Client,
     result: &mut ScenarioResult,
+    remote: Option<(&Federation, &RemoteMocks)>,
 ) -> Result<Verdict, String> {
     let preview = source.preview().map_err(|e| e.to_string())?;
     if let Some(skipped) = client_skip(&preview, client) {
         return Ok(skipped);
     }
+    match remote {
+        Some((fed, target)) => in_remote(fed, target, &preview, source, client, result).await,
+        None => in_fresh(source, client, result).await,
+    }
+}
+
+async fn in_fresh(
+    source: &ScenarioSource,
+    client: &Client,
+    result: &mut ScenarioResult,
+) -> Result<Verdict, String> {
     // The GitLab side is set up before the federation exists, so only the unreachable issuer
     // is real in this first rendering.
     let unreachable = Placeholders::unreachable_issuer().map_err(|e| e.to_string())?;
@@ -39,21 +52,18 @@ pub(super) async fn attempt(
     Ok(verdict_of(verdict?))
 }
 
-/// One case in a federation over mocks that already run (`target`): skipped when the scenario
-/// asks for what they were not started with, else both mocks are reset and the faults the
-/// scenario wants at setup set, as a fresh start would have them.
-pub(super) async fn attempt_remote(
+/// Over mocks that already run (`target`): skipped when the scenario asks for what they were not
+/// started with, else both mocks are reset and the faults the scenario wants at setup set, as a
+/// fresh start would have them.
+async fn in_remote(
     fed: &Federation,
     target: &RemoteMocks,
+    preview: &Scenario,
     source: &ScenarioSource,
     client: &Client,
     result: &mut ScenarioResult,
 ) -> Result<Verdict, String> {
-    let preview = source.preview().map_err(|e| e.to_string())?;
-    if let Some(skipped) = client_skip(&preview, client) {
-        return Ok(skipped);
-    }
-    if let Some(reason) = expressible::cannot_express(&preview, target) {
+    if let Some(reason) = expressible::cannot_express(preview, target) {
         return Ok(Verdict::Skipped(reason));
     }
     fed.reset()

@@ -198,7 +198,7 @@ impl Runner {
         }
         let started = Instant::now();
         let mut result = ScenarioResult::new(source, client);
-        let verdict = case::attempt(source, client, &mut result).await;
+        let verdict = case::attempt(source, client, &mut result, None).await;
         finished(result, verdict, started)
     }
 }
@@ -219,7 +219,10 @@ async fn run_remote(
             let started = Instant::now();
             let mut result = ScenarioResult::new(source, client);
             let verdict = match &fed {
-                Ok(fed) => case::attempt_remote(fed, target, source, client, &mut result).await,
+                Ok(fed) => {
+                    let remote = Some((fed, target));
+                    case::attempt(source, client, &mut result, remote).await
+                }
                 Err(reason) => Err(reason.clone()),
             };
             let result = finished(result, verdict, started);
