@@ -171,6 +171,10 @@ impl Federation {
     /// once mock-sts answers its health check and mock-gitlab's chain verifies against
     /// [`RemoteMocks::ca_pem`]. Only fedlab's proxy starts, in front of the remote mock-sts.
     /// Nothing is reset: call [`Federation::reset`] for a clean start.
+    ///
+    /// The calls that are not async ([`Federation::requests`], [`Federation::set_faults`], …)
+    /// then block their thread on an HTTP request, so the mocks must not run on the caller's own
+    /// thread (a current-thread runtime): in containers, another process, or a runtime of their own.
     pub async fn connect(remote: RemoteMocks) -> Result<Self, Error> {
         let runtime = BackgroundRuntime::new()?;
         let account = remote_account(&remote);
