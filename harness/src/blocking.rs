@@ -25,6 +25,7 @@ use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::iam::{CreatedRole, OidcProvider, PolicyDocument, Role};
 use crate::job::JobEnvironment;
+use crate::remote::RemoteMocks;
 use crate::token::{IdToken, Token};
 
 /// A [`crate::Federation`] whose calls block. It derefs to the async one for everything that
@@ -46,6 +47,18 @@ impl Federation {
         Ok(Self {
             inner: builder.start_blocking()?,
         })
+    }
+
+    /// See [`crate::Federation::connect`].
+    pub fn connect(remote: RemoteMocks) -> Result<Self, Error> {
+        Ok(Self {
+            inner: crate::federation::Federation::connect_blocking(remote)?,
+        })
+    }
+
+    /// See [`crate::Federation::reset`].
+    pub fn reset(&self) -> Result<(), Error> {
+        self.wait(self.inner.reset())?
     }
 
     fn wait<F: Future>(&self, future: F) -> Result<F::Output, Error> {

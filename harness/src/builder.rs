@@ -1,4 +1,5 @@
-//! How a [`Federation`] starts: the settings, and starting both mocks on their own runtime.
+//! How a [`Federation`] starts: the settings, and starting both mocks on their own runtime; or
+//! how it connects to mocks that already run.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -6,9 +7,12 @@ use std::sync::Arc;
 use mock_gitlab::{Fault, GitlabVersion, KeyKind, SigningAlgorithm};
 use tokio::sync::OnceCell;
 
+use crate::backend::{self, Backend, Facts};
+use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::federation::Federation;
+use crate::federation::{Account, Federation};
 use crate::proxy::RunningProxy;
+use crate::remote::RemoteMocks;
 use crate::runtime::BackgroundRuntime;
 
 /// Loopback only: nothing a federation starts listens beyond this machine.
@@ -127,31 +131,28 @@ impl FederationBuilder {
     /// Starts both mocks and returns once both accept connections.
     pub async fn start(self) -> Result<Federation, Error> {
         let runtime = BackgroundRuntime::new()?;
-        let (gitlab, sts, proxy) = runtime.run(start_mocks(self.clone())).await??;
-        Federation::assemble(
-            gitlab,
-            sts,
-            proxy,
-            self.account_id,
-            self.region,
-            self.fixed_time,
-            runtime,
-        )
+        let (mocks, proxy) = runtime.run(start_mocks(self.clone())).await??;
+        Federation::assemble(mocks, proxy, self.account(), self.fixed_time, runtime)
     }
 
     /// The blocking API's start: the caller's thread waits on the mocks' own runtime.
     pub(crate) fn start_blocking(self) -> Result<Federation, Error> {
         let runtime = BackgroundRuntime::new()?;
-        let (gitlab, sts, proxy) = runtime.block_on(start_mocks(self.clone()))??;
-        Federation::assemble(
-            gitlab,
-            sts,
-            proxy,
-            self.account_id,
-            self.region,
-            self.fixed_time,
-            runtime,
-        )
+        let (mocks, proxy) = runtime.block_on(start_mocks(self.clone()))??;
+        Federation::assemble(mocks, proxy, self.account(), self.fixed_time, runtime)
+    }
+
+    fn account(&self) -> Account {
+        Account {
+            id: self.account_id.clone(),
+            region: self.region.clone(),
+            admin: Credentials {
+                access_key_id: mock_sts::DEFAULT_ADMIN_ACCESS_KEY_ID.to_owned(),
+                secret_access_key: mock_sts::DEFAULT_ADMIN_SECRET_ACCESS_KEY.to_owned(),
+                session_token: None,
+                expiration: None,
+            },
+        }
     }
 }
 
@@ -165,6 +166,46 @@ impl Federation {
     pub fn builder() -> FederationBuilder {
         FederationBuilder::default()
     }
+
+    /// A federation over a mock-gitlab and a mock-sts that already run (docker-compose's, say),
+    /// once mock-sts answers its health check and mock-gitlab's chain verifies against
+    /// [`RemoteMocks::ca_pem`]. Only fedlab's proxy starts, in front of the remote mock-sts.
+    /// Nothing is reset: call [`Federation::reset`] for a clean start.
+    ///
+    /// The calls that are not async ([`Federation::requests`], [`Federation::set_faults`], …)
+    /// then block their thread on an HTTP request, so the mocks must not run on the caller's own
+    /// thread (a current-thread runtime): in containers, another process, or a runtime of their own.
+    pub async fn connect(remote: RemoteMocks) -> Result<Self, Error> {
+        let runtime = BackgroundRuntime::new()?;
+        let account = remote_account(&remote);
+        let (mocks, proxy) = runtime.run(connect_mocks(remote)).await??;
+        Self::assemble(mocks, proxy, account, None, runtime)
+    }
+
+    /// The blocking API's connect.
+    pub(crate) fn connect_blocking(remote: RemoteMocks) -> Result<Self, Error> {
+        let runtime = BackgroundRuntime::new()?;
+        let account = remote_account(&remote);
+        let (mocks, proxy) = runtime.block_on(connect_mocks(remote))??;
+        Self::assemble(mocks, proxy, account, None, runtime)
+    }
+}
+
+fn remote_account(remote: &RemoteMocks) -> Account {
+    Account {
+        id: remote.account_id.clone(),
+        region: remote.region.clone(),
+        admin: remote.admin.clone(),
+    }
+}
+
+/// Runs on the federation's runtime, so the proxy lives there.
+async fn connect_mocks(remote: RemoteMocks) -> Result<((Backend, Facts), RunningProxy), Error> {
+    let (backend, facts) = backend::connect(remote).await?;
+    let proxy = RunningProxy::start(facts.sts_addr, facts.s3_addr)
+        .await
+        .map_err(|e| start_error("fedlab's proxy", e))?;
+    Ok(((backend, facts), proxy))
 }
 
 fn start_error(what: &'static str, err: impl std::fmt::Display) -> Error {
@@ -178,14 +219,7 @@ fn start_error(what: &'static str, err: impl std::fmt::Display) -> Error {
 /// there.
 async fn start_mocks(
     options: FederationBuilder,
-) -> Result<
-    (
-        mock_gitlab::RunningGitlab,
-        mock_sts::RunningSts,
-        RunningProxy,
-    ),
-    Error,
-> {
+) -> Result<((Backend, Facts), RunningProxy), Error> {
     let mut gitlab = mock_gitlab::Config::new(LOOPBACK);
     gitlab.gitlab_version = options
         .gitlab_version
@@ -229,7 +263,12 @@ async fn start_mocks(
     let proxy = RunningProxy::start(sts.addr, sts.s3_addr)
         .await
         .map_err(|e| start_error("fedlab's proxy", e))?;
-    Ok((gitlab, sts, proxy))
+    let facts = Facts::in_process(&gitlab, &sts);
+    let backend = Backend::InProcess {
+        gitlab: Box::new(gitlab),
+        sts: Box::new(sts),
+    };
+    Ok(((backend, facts), proxy))
 }
 
 /// Keys generated once per process: RSA-4096 takes most of a second, and a test binary starts

@@ -11,6 +11,7 @@ mod lint_command;
 mod permissions_command;
 mod repro_command;
 mod run_command;
+mod target_args;
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;

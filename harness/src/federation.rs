@@ -1,5 +1,5 @@
-//! The front door: [`Federation`] starts mock-gitlab and mock-sts in-process and is the handle a
-//! test drives them through.
+//! The front door: [`Federation`] starts mock-gitlab and mock-sts in-process (or connects to
+//! running ones) and is the handle a test drives them through.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,6 +8,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use mock_sts::LogEntry as Request;
 
 use crate::aws_query::QueryClient;
+use crate::backend::{Backend, Facts};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::expect::{self, Expectation, UnmetExpectations};
@@ -19,11 +20,15 @@ use crate::runtime::BackgroundRuntime;
 /// the way gitlab.com and AWS do. Everything stops when it is dropped, and the expectations
 /// registered with [`Federation::expect`] are verified then.
 ///
+/// [`Federation::connect`] gives the same handle over mocks that run elsewhere (docker-compose's
+/// containers): then the calls that read or change a mock's state go over its `/-/mock/` routes,
+/// and dropping it stops only fedlab's own proxy.
+///
 /// See the [crate documentation](crate) for a complete test.
 #[derive(Debug)]
 pub struct Federation {
-    gitlab: mock_gitlab::RunningGitlab,
-    sts: mock_sts::RunningSts,
+    backend: Backend,
+    facts: Facts,
     proxy: RunningProxy,
     gitlab_http: reqwest::Client,
     query: QueryClient,
@@ -42,22 +47,26 @@ impl Federation {
     /// Wires the running mocks into a federation: HTTP clients that trust mock-gitlab's CA (and
     /// nothing else) and never follow a redirect off the machine.
     pub(crate) fn assemble(
-        gitlab: mock_gitlab::RunningGitlab,
-        sts: mock_sts::RunningSts,
+        (backend, facts): (Backend, Facts),
         proxy: RunningProxy,
-        account_id: String,
-        region: String,
+        account: Account,
         fixed_time: Option<i64>,
         runtime: BackgroundRuntime,
     ) -> Result<Self, Error> {
+        let Account {
+            id: account_id,
+            region,
+            admin,
+        } = account;
         let failed = |what: &'static str| {
             move |e: reqwest::Error| Error::Start {
                 what,
                 reason: e.to_string(),
             }
         };
-        let ca = reqwest::Certificate::from_pem(gitlab.ca_pem().as_bytes())
+        let ca = reqwest::Certificate::from_pem(facts.ca_pem.as_bytes())
             .map_err(failed("an HTTPS client for mock-gitlab"))?;
+        // The mint route is asked at an IP address, so no name is ever looked up.
         let gitlab_http = reqwest::Client::builder()
             .tls_certs_only([ca])
             .no_proxy()
@@ -71,17 +80,12 @@ impl Federation {
             .build()
             .map_err(failed("an HTTP client for mock-sts"))?;
         let query =
-            QueryClient::new(sts_http, sts.endpoint(), &region).with_signing_time(fixed_time);
-        let issuer_host = gitlab.issuer().trim_start_matches("https://").to_owned();
+            QueryClient::new(sts_http, &facts.sts_endpoint, &region).with_signing_time(fixed_time);
+        let issuer_host = facts.issuer.trim_start_matches("https://").to_owned();
         Ok(Self {
-            admin: Credentials {
-                access_key_id: mock_sts::DEFAULT_ADMIN_ACCESS_KEY_ID.to_owned(),
-                secret_access_key: mock_sts::DEFAULT_ADMIN_SECRET_ACCESS_KEY.to_owned(),
-                session_token: None,
-                expiration: None,
-            },
-            gitlab,
-            sts,
+            admin,
+            backend,
+            facts,
             proxy,
             gitlab_http,
             query,
@@ -97,7 +101,7 @@ impl Federation {
 
     /// The issuer URL, `https://localhost:PORT`: tokens' `iss` and the provider URL.
     pub fn issuer(&self) -> &str {
-        self.gitlab.issuer()
+        &self.facts.issuer
     }
 
     /// The issuer without `https://`: the name AWS gives the provider in ARNs and condition keys
@@ -117,41 +121,47 @@ impl Federation {
     /// Lowercase SHA-1 of the top intermediate certificate mock-gitlab serves: what AWS pins as
     /// a provider thumbprint.
     pub fn thumbprint(&self) -> &str {
-        self.gitlab.thumbprint()
+        &self.facts.thumbprint
     }
 
     /// The GitLab release mock-gitlab imitates, e.g. `19.2`.
     pub fn gitlab_version(&self) -> String {
-        self.gitlab.gitlab_version().to_string()
+        self.facts.gitlab_version.to_string()
     }
 
     /// Rotates mock-gitlab's CI signing key, as a GitLab administrator can: tokens minted from
     /// now on are signed with a new key. With `keep_old` the old public key stays in the JWKS, so
     /// tokens minted before still verify; without it they no longer can. Returns the new `kid`.
     pub async fn rotate_signing_key(&self, keep_old: bool) -> Result<String, Error> {
-        self.gitlab
-            .rotate_signing_key(keep_old)
+        self.backend
+            .rotate_signing_key(keep_old, &self.runtime)
             .await
-            .map_err(|e| Error::Start {
-                what: "a new signing key",
-                reason: e.to_string(),
-            })
+    }
+
+    /// Puts both mocks back as they started, so one federation can serve many independent
+    /// cases: mock-sts's account as seeded (or empty), no sessions, issuer keys cached, buckets or
+    /// log entries (sequence numbers go on); mock-gitlab without faults or log entries and with
+    /// its first signing key; fedlab's proxy log emptied. Expectations stay registered.
+    pub async fn reset(&self) -> Result<(), Error> {
+        self.backend.reset(&self.runtime).await?;
+        self.proxy.clear_requests();
+        Ok(())
     }
 
     /// mock-gitlab's root CA certificate (PEM).
     pub fn ca_pem(&self) -> &str {
-        self.gitlab.ca_pem()
+        &self.facts.ca_pem
     }
 
     /// mock-sts's endpoint, `http://127.0.0.1:PORT`, for STS and IAM alike.
     pub fn sts_endpoint(&self) -> &str {
-        self.sts.endpoint()
+        &self.facts.sts_endpoint
     }
 
     /// mock-sts's S3 endpoint, `http://127.0.0.1:PORT` (path-style addressing): a job's
     /// `AWS_ENDPOINT_URL_S3`.
     pub fn s3_endpoint(&self) -> &str {
-        self.sts.s3_endpoint()
+        &self.facts.s3_endpoint
     }
 
     /// fedlab's proxy, `http://127.0.0.1:PORT`: every job's `HTTPS_PROXY` and `HTTP_PROXY`. It
@@ -193,28 +203,44 @@ impl Federation {
     /// admin address: reached without SNI, it always gets the normal certificate chain, so
     /// minting works whatever TLS faults are set.
     pub fn mint_url(&self) -> String {
-        let mint = &self.gitlab.ready().mint_url;
-        let path = mint
-            .strip_prefix(self.gitlab.issuer())
-            .unwrap_or("/-/mock/id_tokens");
-        format!("{}{path}", self.gitlab.admin_url())
+        self.facts.mint_url.clone()
     }
 
     /// Replaces the issuer faults in force (an empty list clears them): how the GitLab instance
     /// fails AWS's key retrieval from now on. See [`Fault`](mock_gitlab::Fault) for the kinds.
+    /// A remote mock-gitlab that cannot be told is reported in the log (see
+    /// [`Federation::try_set_faults`]).
     pub fn set_faults(&self, faults: impl IntoIterator<Item = mock_gitlab::Fault>) {
-        self.gitlab.set_faults(faults.into_iter().collect());
+        if let Err(err) = self.try_set_faults(faults) {
+            tracing::warn!(%err, "the issuer faults were not set");
+        }
     }
 
-    /// What the issuer saw: discovery, JWKS and mint requests, with status and fault.
+    /// [`Federation::set_faults`], saying whether a remote mock-gitlab took them.
+    pub fn try_set_faults(
+        &self,
+        faults: impl IntoIterator<Item = mock_gitlab::Fault>,
+    ) -> Result<(), Error> {
+        self.backend
+            .set_faults(faults.into_iter().collect(), &self.runtime)
+    }
+
+    /// What the issuer saw: discovery, JWKS and mint requests, with status and fault (empty, and
+    /// logged, when a remote mock-gitlab does not answer).
     pub fn issuer_requests(&self) -> Vec<mock_gitlab::IssuerRequest> {
-        self.gitlab.requests()
+        self.backend
+            .issuer_requests(&self.runtime)
+            .unwrap_or_else(|err| {
+                tracing::warn!(%err, "mock-gitlab's request log is unreadable");
+                Vec::new()
+            })
     }
 
     /// The thumbprint of the chain the `NewCertificate` fault serves (a new intermediate under
-    /// the same root): what a provider would need once the certificate changes.
+    /// the same root): what a provider would need once the certificate changes. A remote
+    /// mock-gitlab is asked once, by setting that fault for one handshake.
     pub fn new_certificate_thumbprint(&self) -> &str {
-        self.gitlab.new_certificate_thumbprint()
+        self.backend.new_certificate_thumbprint(&self.runtime)
     }
 
     pub fn account_id(&self) -> &str {
@@ -230,28 +256,30 @@ impl Federation {
         &self.admin
     }
 
-    /// Every request mock-sts has answered so far, oldest first, with its explanation.
+    /// Every request mock-sts has answered so far (that its log keeps), oldest first, with its
+    /// explanation; empty, and logged, when a remote mock-sts does not answer.
     pub fn requests(&self) -> Vec<Request> {
-        self.sts.requests()
+        self.backend
+            .requests_since(0, &self.runtime)
+            .unwrap_or_else(|err| {
+                tracing::warn!(%err, "mock-sts's request log is unreadable");
+                Vec::new()
+            })
     }
 
     /// The account's providers, roles and policies now, as mock-sts's `GET /-/mock/state`
-    /// answers them.
+    /// answers them (an empty account, and a log line, when a remote mock-sts does not answer).
     pub fn iam_state(&self) -> mock_sts::Seed {
-        self.sts.iam_state()
+        self.backend.iam_state(&self.runtime).unwrap_or_else(|err| {
+            tracing::warn!(%err, "mock-sts's IAM state is unreadable");
+            mock_sts::Seed::default()
+        })
     }
 
     /// The requests answered after sequence number `after` (see [`Request::seq`]), waiting until
     /// there is at least one. Empty only when mock-sts has stopped.
     pub async fn requests_after(&self, after: u64) -> Vec<Request> {
-        // Subscribed before looking, so an answer logged in between still wakes us.
-        let mut updates = self.sts.log_updates();
-        loop {
-            let new = self.sts.requests_since(after);
-            if !new.is_empty() || updates.changed().await.is_err() {
-                return new;
-            }
-        }
+        self.backend.requests_after(after, &self.runtime).await
     }
 
     pub(crate) fn query(&self) -> &QueryClient {
@@ -327,6 +355,14 @@ impl Federation {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The AWS account a federation's mock-sts serves, and the keys that may call its IAM.
+#[derive(Debug)]
+pub(crate) struct Account {
+    pub(crate) id: String,
+    pub(crate) region: String,
+    pub(crate) admin: Credentials,
 }
 
 impl Drop for Federation {

@@ -42,6 +42,10 @@
 //! ready for [`std::process::Command`]; [`Federation::requests`] then shows what mock-sts saw and
 //! why it answered as it did (e.g. which trust-policy condition failed).
 //!
+//! [`Federation::connect`] gives the same handle over mocks that already run (docker-compose's
+//! containers, described by [`RemoteMocks`]), and [`Federation::reset`] puts them back as they
+//! started between cases; docs/targets.md has the details.
+//!
 //! Nothing is spawned as a process and nothing listens beyond 127.0.0.1. The mocks run on a
 //! runtime of their own, so a test may block its thread on a child process; tests that are not
 //! async use [`blocking::Federation`]. Dropping the federation stops both servers, removes its
@@ -55,6 +59,7 @@
 mod account;
 mod assume;
 mod aws_query;
+mod backend;
 pub mod bench;
 pub mod blocking;
 mod builder;
@@ -78,6 +83,7 @@ pub mod outage;
 pub mod permissions_report;
 mod progress;
 mod proxy;
+mod remote;
 mod report;
 mod repro;
 pub mod runner;
@@ -95,8 +101,11 @@ pub use expect::{Expectation, Times, UnmetExpectations};
 pub use federation::Federation;
 pub use iam::{CreatedRole, OidcProvider, PolicyDocument, Role, TrustPolicy};
 pub use job::JobEnvironment;
-pub use mock_gitlab::{Fault, IssuerRequest, SigningAlgorithm};
+pub use mock_gitlab::{Fault, GitlabVersion, IssuerRequest, SigningAlgorithm};
 pub use proxy::ProxyRequest;
+pub use remote::{
+    COMPOSE_GITLAB_ADDRESS, COMPOSE_ISSUER, COMPOSE_S3_ENDPOINT, COMPOSE_STS_ENDPOINT, RemoteMocks,
+};
 pub use token::{IdToken, Token};
 
 /// The mint API's request types (the body of mock-gitlab's `POST /-/mock/id_tokens`), for

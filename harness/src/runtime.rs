@@ -53,6 +53,28 @@ impl BackgroundRuntime {
         Ok(handle.block_on(future))
     }
 
+    /// Runs `future` on the mocks' runtime and blocks this thread until it is done, from any
+    /// thread, async or not: the sync methods that ask a remote mock over HTTP. Unlike
+    /// [`BackgroundRuntime::block_on`] it never panics inside an async runtime; it blocks that
+    /// runtime's thread for the length of one loopback request, which the future (running on
+    /// these workers, not the caller's) can never wait on.
+    pub(crate) fn wait<F, T>(&self, future: F) -> Result<T, Error>
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let handle = self.handle().ok_or_else(stopped)?;
+        let (done, result) = std::sync::mpsc::sync_channel(1);
+        handle.spawn(async move {
+            // The receiver waits for this send; it is gone only if the caller's thread is.
+            let _ = done.send(future.await);
+        });
+        result.recv().map_err(|_| Error::Start {
+            what: "a task on the mocks' runtime",
+            reason: "the task ended without an answer".to_owned(),
+        })
+    }
+
     fn handle(&self) -> Option<&Handle> {
         self.runtime.as_ref().map(Runtime::handle)
     }

@@ -32,6 +32,13 @@ fn fedlab(args: &[&str]) -> Output {
         .args(args)
         .env_remove("NO_COLOR")
         .env_remove("RUST_LOG")
+        // A target set in the environment would send every run to mocks elsewhere.
+        .env_remove("FEDLAB_TARGET")
+        .env_remove("FEDLAB_STS_ENDPOINT")
+        .env_remove("FEDLAB_S3_ENDPOINT")
+        .env_remove("FEDLAB_GITLAB_URL")
+        .env_remove("FEDLAB_GITLAB_ADDRESS")
+        .env_remove("FEDLAB_GITLAB_CA")
         .output()
         .unwrap()
 }
@@ -205,6 +212,30 @@ fn an_empty_directory_or_an_empty_selection_is_a_setup_error() {
         "{}",
         text(&output.stderr)
     );
+}
+
+#[test]
+fn endpoint_options_need_a_remote_target_and_a_remote_target_its_options() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--sts-endpoint", "http://127.0.0.1:9"],
+            "endpoint options need --target compose or --target remote",
+        ),
+        (&["--target", "compose"], "--gitlab-ca is required"),
+        (
+            &["--target", "remote", "--gitlab-ca", "ca.pem"],
+            "--target remote needs --sts-endpoint, --s3-endpoint, --gitlab-url, --gitlab-address",
+        ),
+    ];
+    for (options, says) in cases {
+        let output = fedlab(&[&["run"], options, &["wrong-audience"]].concat());
+        assert_eq!(output.status.code(), Some(101), "{options:?}");
+        assert!(
+            text(&output.stderr).contains(says),
+            "{options:?}: {}",
+            text(&output.stderr)
+        );
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The routes that depend on the version profile or change the keys: the pre-17.0 JWKS alias
-//! `/-/jwks`, and `POST /-/mock/keys/rotate`, the admin route that rotates the CI key.
+//! `/-/jwks`, `POST /-/mock/keys/rotate`, the admin route that rotates the CI key, and
+//! `POST /-/mock/reset`, which undoes rotations (and clears faults and the request log).
 
 use std::sync::Arc;
 
@@ -14,14 +15,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::discovery;
 use crate::key_setup;
-use crate::paths::{KEYS_ROTATE_PATH, LEGACY_JWKS_PATH};
+use crate::paths::{KEYS_ROTATE_PATH, LEGACY_JWKS_PATH, RESET_PATH};
 use crate::profile::Feature;
+use crate::reset;
 use crate::state::AppState;
 
 /// These routes, for the router to merge. `/-/jwks` exists only where the profile has it, so
 /// from 17.0 it is a 404 like any unknown path.
 pub(crate) fn routes(state: &AppState) -> Router<Arc<AppState>> {
-    let mut router = Router::new().route(KEYS_ROTATE_PATH, post(rotate));
+    let mut router = Router::new()
+        .route(KEYS_ROTATE_PATH, post(rotate))
+        .route(RESET_PATH, post(reset));
     if state.profile.has(Feature::LegacyJwksPath) {
         router = router.route(LEGACY_JWKS_PATH, get(discovery::keys));
     }
@@ -85,6 +89,14 @@ async fn rotate(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
             published: rotated.published,
         })
         .into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, with_sources(&e)),
+    }
+}
+
+/// `POST /-/mock/reset`: 204 once the instance is as it started (see `reset::reset`).
+async fn reset(State(state): State<Arc<AppState>>) -> Response {
+    match reset::reset(&state.faults, &state.requests, &state.keys).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, with_sources(&e)),
     }
 }

@@ -208,6 +208,19 @@ pub(crate) async fn rotate(keys: &KeyRing, keep_old: bool) -> Result<Rotated, Er
     Ok(keys.install(joined(next.await)?, keep_old))
 }
 
+/// Undoes every rotation: the CI key the instance started with signs again, alone in the JWKS
+/// beside the OIDC key, and is written back to the state dir (so a restart keeps it). Waits for a
+/// rotation in progress.
+pub(crate) async fn restore_initial(keys: &KeyRing) -> Result<(), Error> {
+    let _guard = keys.rotation_guard().await;
+    if let Some((dir, pem)) = keys.initial_pem_in_state_dir() {
+        let (dir, pem) = (dir.clone(), pem.to_owned());
+        joined(tokio::task::spawn_blocking(move || write_key_file(&dir, CI_KEY_FILE, &pem)).await)?;
+    }
+    keys.restore_initial();
+    Ok(())
+}
+
 fn joined<T>(result: Result<Result<T, Error>, tokio::task::JoinError>) -> Result<T, Error> {
     match result {
         Ok(result) => result,

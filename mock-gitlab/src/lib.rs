@@ -9,9 +9,10 @@
 //! docs/gitlab-behaviour.md records which GitLab behaviour each part copies.
 
 // Module dependencies point one way: `server` -> `routes` -> the handlers (`discovery`,
-// `mint`, `key_routes`, `mock_api`) and the `fault_layer` middleware -> `state`, `key_setup`
-// and the pure modules (`claims`, `profile`, `keys`, `issuer`, `faults`, `fault_bodies`,
-// `request_log`, `connections`, `paths`, `version`); `server` -> `tls` -> `pki_store` -> `pki`.
+// `mint`, `key_routes`, `mock_api`) and the `fault_layer` middleware -> `state`, `reset`,
+// `key_setup` and the pure modules (`claims`, `profile`, `keys`, `issuer`, `faults`,
+// `fault_bodies`, `request_log`, `connections`, `paths`, `version`); `server` -> `tls` ->
+// `pki_store` -> `pki`.
 // Hooks for the micro-benchmarks in benches/; not part of the API.
 #[doc(hidden)]
 pub mod bench_api;
@@ -34,6 +35,7 @@ mod pki;
 mod pki_store;
 mod profile;
 mod request_log;
+mod reset;
 mod routes;
 mod server;
 mod state;

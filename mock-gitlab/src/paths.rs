@@ -17,3 +17,5 @@ pub(crate) const KEYS_ROTATE_PATH: &str = "/-/mock/keys/rotate";
 pub(crate) const FAULTS_PATH: &str = "/-/mock/faults";
 /// The test-only request log: `GET` and `DELETE`.
 pub(crate) const REQUESTS_PATH: &str = "/-/mock/requests";
+/// The test-only reset: `POST` puts faults, request log and CI keys back as they were at start.
+pub(crate) const RESET_PATH: &str = "/-/mock/reset";

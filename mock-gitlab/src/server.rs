@@ -19,6 +19,7 @@ use crate::key_setup;
 use crate::keys::KeyRing;
 use crate::paths::{JWKS_PATH, MINT_PATH};
 use crate::request_log::{IssuerRequest, RequestLog};
+use crate::reset;
 use crate::routes;
 use crate::state::AppState;
 use crate::tls::{self, TlsChain};
@@ -165,6 +166,12 @@ impl RunningGitlab {
         self.requests.clear();
     }
 
+    /// Puts the instance back as it started, as `POST /-/mock/reset` does: no faults, an empty
+    /// request log (sequence numbers go on), and the CI key it started with, rotations undone.
+    pub async fn reset(&self) -> Result<(), Error> {
+        reset::reset(&self.faults, &self.requests, &self.keys).await
+    }
+
     /// Issuer URL joined with `path` (which should start with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.issuer, path)
@@ -284,8 +291,8 @@ async fn prepare(config: Config, san_names: Vec<String>) -> Result<(AppState, Tl
     let config = key_setup::resolve_pems(config).await?;
     let task = tokio::task::spawn_blocking(move || -> Result<_, Error> {
         let state = AppState::from_config(&config)?;
-        if let Some(dir) = &config.state_dir {
-            state.keys.persist_rotations_to(dir.clone());
+        if let (Some(dir), Some(pem)) = (&config.state_dir, &config.signing_key_pem) {
+            state.keys.persist_rotations_to(dir.clone(), pem.clone());
         }
         let chain = tls::prepare(config.state_dir.as_deref(), &san_names)?;
         Ok((state, chain))

@@ -1,12 +1,13 @@
 //! fedlab's own routes under `/-/mock/`, apart from the emulated AWS API: the request log, the
-//! IAM state (in the shape of a seed file) and a health check. They are not AWS endpoints and are not logged.
+//! IAM state (in the shape of a seed file), a reset and a health check. They are not AWS
+//! endpoints and are not logged.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::iam;
 use crate::request_log::LogEntry;
@@ -16,6 +17,7 @@ pub(crate) fn routes() -> Router<Arc<Sts>> {
     Router::new()
         .route("/-/mock/requests", get(requests).delete(clear_requests))
         .route("/-/mock/state", get(state))
+        .route("/-/mock/reset", post(reset))
         .route("/-/mock/health", get(health))
 }
 
@@ -44,6 +46,13 @@ async fn clear_requests(State(sts): State<Arc<Sts>>) -> StatusCode {
 async fn state(State(sts): State<Arc<Sts>>) -> ([(header::HeaderName, &'static str); 1], String) {
     let seed = iam::dump(&sts.iam());
     ([(header::CONTENT_TYPE, "application/json")], seed.to_json())
+}
+
+/// `POST /-/mock/reset`: everything back as it was at start (see `Sts::reset`), so one running
+/// mock-sts can serve many independent cases.
+async fn reset(State(sts): State<Arc<Sts>>) -> StatusCode {
+    sts.reset();
+    StatusCode::NO_CONTENT
 }
 
 async fn health() -> &'static str {

@@ -92,5 +92,6 @@ pub fn app(config: Config) -> Result<Router, Error> {
     if let Some(seed) = &sts.config.seed {
         seeding::apply(&sts, seed)?;
     }
+    sts.mark_start();
     Ok(routes::router(sts))
 }

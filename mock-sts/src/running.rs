@@ -78,6 +78,13 @@ impl RunningSts {
         iam::dump(&self.state.iam())
     }
 
+    /// Puts the instance back as it started, as `POST /-/mock/reset` does: the seeded account (or
+    /// an empty one), no sessions, no cached issuer keys, no buckets, and an empty request log
+    /// whose sequence numbers go on.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
     /// The newest sequence number logged so far; `changed().await` wakes after each new entry.
     /// Several entries logged before the receiver looks are seen as one change, so read them
     /// with [`RunningSts::requests_since`] the last sequence number seen.
@@ -115,6 +122,7 @@ pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
         let filled = seeding::fill_thumbprints(&state, seed).await?;
         seeding::apply(&state, &filled)?;
     }
+    state.mark_start();
     let shutdown = vec![
         serve(listener, routes::router(Arc::clone(&state)), "mock-sts"),
         serve(s3_listener, s3::router(Arc::clone(&state)), "mock-sts S3"),

@@ -1,7 +1,8 @@
 //! The state one mock-sts shares across requests: configuration, the IAM store, issued sessions,
-//! the issuer-key fetcher and the request log.
+//! the issuer-key fetcher, S3's objects and the request log, and putting all of it back as it
+//! was at start (`POST /-/mock/reset`).
 
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rustls::RootCertStore;
 use rustls_pki_types::CertificateDer;
@@ -12,6 +13,7 @@ use crate::error::Error;
 use crate::iam::IamStore;
 use crate::oidc::KeyFetcher;
 use crate::request_log::RequestLog;
+use crate::s3::store::Store as S3Objects;
 use crate::sessions::Sessions;
 
 #[derive(Debug)]
@@ -21,6 +23,10 @@ pub(crate) struct Sts {
     pub(crate) sessions: Sessions,
     pub(crate) keys: KeyFetcher,
     pub(crate) log: RequestLog,
+    /// The S3 listener's buckets and objects.
+    pub(crate) s3_objects: Arc<S3Objects>,
+    /// The account as the seed made it, what a reset goes back to; unset means empty.
+    initial_iam: OnceLock<IamStore>,
 }
 
 impl Sts {
@@ -40,7 +46,27 @@ impl Sts {
             sessions,
             keys,
             log,
+            s3_objects: Arc::default(),
+            initial_iam: OnceLock::new(),
         }
+    }
+
+    /// Remembers the account as it is now (seeded, before any request) as the one a reset
+    /// restores. Only the first call counts.
+    pub(crate) fn mark_start(&self) {
+        let _ = self.initial_iam.set(self.iam().clone());
+    }
+
+    /// Back to the state at start: the seeded account (or an empty one), no sessions, live or
+    /// expired, no cached issuer keys, no buckets, and an empty request log whose sequence
+    /// numbers go on (so a reader's `?since=` stays meaningful). A request in flight may still
+    /// finish against the state it started with.
+    pub(crate) fn reset(&self) {
+        *self.iam_mut() = self.initial_iam.get().cloned().unwrap_or_default();
+        self.sessions.clear();
+        self.keys.forget();
+        self.s3_objects.clear();
+        self.log.clear();
     }
 
     // A panic while a lock is held leaves the store consistent (every write is one insert or

@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::args::{Choosing, Selecting, exit_code};
 use super::exit_codes;
+use super::target_args::Targeting;
 use crate::progress::{Progress, colour_for};
 use crate::report::{self, Style};
 use crate::runner::Runner;
@@ -19,6 +20,8 @@ pub(super) struct RunArgs {
     select: Selecting,
     #[command(flatten)]
     clients: Choosing,
+    #[command(flatten)]
+    target: Targeting,
     /// How many scenario × client runs at a time (default: the number of cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -49,9 +52,23 @@ pub(super) async fn run(args: RunArgs) -> anyhow::Result<i32> {
             return Ok(exit_codes::SETUP_FAILED);
         }
     };
+    let target = match args.target.remote() {
+        Ok(target) => target,
+        Err(err) => {
+            eprintln!("fedlab: {err:#}");
+            return Ok(exit_codes::SETUP_FAILED);
+        }
+    };
     let mut runner = Runner::new();
     if let Some(jobs) = args.jobs {
         runner = runner.jobs(jobs.into());
+    }
+    if let Some(target) = target {
+        eprintln!(
+            "fedlab: against the mocks at {} and {} ({}), reset before each case",
+            target.sts_endpoint, target.issuer, target.gitlab_address
+        );
+        runner = runner.remote(target);
     }
     let total = sources.len() * clients.len();
     eprintln!(

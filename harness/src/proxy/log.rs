@@ -42,6 +42,10 @@ impl ProxyLog {
         self.lock().clone()
     }
 
+    pub(super) fn clear(&self) {
+        self.lock().clear();
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<ProxyRequest>> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -64,6 +64,11 @@ impl RunningProxy {
     pub(crate) fn requests(&self) -> Vec<ProxyRequest> {
         self.shared.log.entries()
     }
+
+    /// Forgets the requests so far (a federation's reset).
+    pub(crate) fn clear_requests(&self) {
+        self.shared.log.clear();
+    }
 }
 
 impl Drop for RunningProxy {

@@ -13,10 +13,19 @@ use super::signing::SigningKey;
 pub(crate) struct KeyRing {
     oidc: Jwk,
     ci: RwLock<CiKeys>,
+    /// The CI key the instance started with, which a reset makes current again.
+    initial: Arc<SigningKey>,
     /// Serialises rotations, so two concurrent ones cannot both retire the same key.
     rotating: tokio::sync::Mutex<()>,
     /// Where a rotated CI key is written, when the instance has a state dir.
-    state_dir: OnceLock<PathBuf>,
+    persisted: OnceLock<Persisted>,
+}
+
+/// The state dir, and the initial CI key's PEM that a reset writes back there.
+#[derive(Debug)]
+struct Persisted {
+    dir: PathBuf,
+    initial_pem: String,
 }
 
 #[derive(Debug)]
@@ -35,14 +44,16 @@ pub(crate) struct Rotated {
 
 impl KeyRing {
     pub(crate) fn new(oidc: &SigningKey, ci: SigningKey) -> Self {
+        let ci = Arc::new(ci);
         Self {
             oidc: oidc.jwk().clone(),
             ci: RwLock::new(CiKeys {
-                current: Arc::new(ci),
+                current: Arc::clone(&ci),
                 retired: Vec::new(),
             }),
+            initial: ci,
             rotating: tokio::sync::Mutex::new(()),
-            state_dir: OnceLock::new(),
+            persisted: OnceLock::new(),
         }
     }
 
@@ -100,18 +111,34 @@ impl KeyRing {
         }
     }
 
+    /// Undoes every rotation: the CI key the instance started with signs again, and no retired
+    /// key stays published.
+    pub(crate) fn restore_initial(&self) {
+        let mut ci = self.ci.write().unwrap_or_else(PoisonError::into_inner);
+        ci.current = Arc::clone(&self.initial);
+        ci.retired.clear();
+    }
+
     /// Held for the whole of a rotation (key generation, file write, install).
     pub(crate) async fn rotation_guard(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.rotating.lock().await
     }
 
-    /// Rotated CI keys are written to `dir` from now on. Set once, at start.
-    pub(crate) fn persist_rotations_to(&self, dir: PathBuf) {
+    /// Rotated CI keys are written to `dir` from now on, and a reset writes `initial_pem` (the
+    /// PEM of the key the ring started with) back. Set once, at start.
+    pub(crate) fn persist_rotations_to(&self, dir: PathBuf, initial_pem: String) {
         // A second call would be a bug in the caller; the first directory stays.
-        let _ = self.state_dir.set(dir);
+        let _ = self.persisted.set(Persisted { dir, initial_pem });
     }
 
     pub(crate) fn state_dir(&self) -> Option<&PathBuf> {
-        self.state_dir.get()
+        self.persisted.get().map(|p| &p.dir)
+    }
+
+    /// The state dir and the initial CI key's PEM, when rotations are persisted.
+    pub(crate) fn initial_pem_in_state_dir(&self) -> Option<(&PathBuf, &str)> {
+        self.persisted
+            .get()
+            .map(|p| (&p.dir, p.initial_pem.as_str()))
     }
 }

@@ -175,6 +175,23 @@ fn rotation_publishes_the_old_key_only_when_asked() {
 }
 
 #[test]
+fn restoring_the_initial_key_undoes_every_rotation() {
+    let oidc = SigningKey::from_pem(PKCS8, RS).unwrap();
+    let first = SigningKey::from_pem(EC, ES).unwrap();
+    let first_kid = first.kid().to_owned();
+    let ring = KeyRing::new(&oidc, first);
+    let before = ring.jwks();
+    for keep_old in [true, true, false, true] {
+        let next = SigningKey::from_pem(&generate_pem(KeyKind::EcP256).unwrap(), ES).unwrap();
+        ring.install(next, keep_old);
+    }
+    assert_ne!(ring.current().kid(), first_kid);
+    ring.restore_initial();
+    assert_eq!(ring.current().kid(), first_kid);
+    assert_eq!(ring.jwks(), before);
+}
+
+#[test]
 fn one_key_given_for_both_roles_is_published_once() {
     let oidc = SigningKey::from_pem(PKCS8, RS).unwrap();
     let ring = KeyRing::new(&oidc, SigningKey::from_pem(PKCS1, RS).unwrap());

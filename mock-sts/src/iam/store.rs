@@ -77,8 +77,9 @@ pub(crate) struct Role {
 }
 
 /// One account's identities. Entries are shared, so a request takes a cheap handle instead of
-/// copying a parsed policy, and a request in flight keeps the version it started with.
-#[derive(Debug, Default)]
+/// copying a parsed policy, and a request in flight keeps the version it started with. A clone
+/// copies handles only, which is how a reset keeps the account as it was at start.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct IamStore {
     /// Keyed by ARN.
     providers: BTreeMap<String, Arc<Provider>>,

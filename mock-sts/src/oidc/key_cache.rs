@@ -33,6 +33,11 @@ impl KeyCache {
         }
     }
 
+    /// An empty cache with the same capacity.
+    pub(super) fn emptied(&self) -> Self {
+        Self::new(self.capacity)
+    }
+
     /// The keys cached under `cache_key` and their age at `now`.
     pub(super) fn get(
         &self,

@@ -81,6 +81,12 @@ impl KeyFetcher {
         selected
     }
 
+    /// Forgets every issuer's keys, so the next token from each is verified against keys fetched
+    /// anew (a reset: the issuer's keys may have changed back since).
+    pub(crate) fn forget(&self) {
+        self.cache.rcu(|current| current.emptied());
+    }
+
     fn cached(
         &self,
         cache_key: &str,

@@ -21,7 +21,8 @@ mod objects;
 mod operation;
 mod payload;
 mod respond;
-mod store;
+// The objects live in `state::Sts`, so a reset on the main listener empties them too.
+pub(crate) mod store;
 
 use std::sync::Arc;
 
@@ -34,14 +35,15 @@ use crate::state::Sts;
 #[derive(Debug)]
 pub(crate) struct S3 {
     pub(crate) sts: Arc<Sts>,
-    pub(crate) store: store::Store,
+    /// mock-sts's buckets and objects, shared with its state.
+    pub(crate) store: Arc<store::Store>,
 }
 
 /// Every path of the S3 listener goes to the one handler: S3 addresses by path and Host.
 pub(crate) fn router(sts: Arc<Sts>) -> Router {
     let state = Arc::new(S3 {
+        store: Arc::clone(&sts.s3_objects),
         sts,
-        store: store::Store::default(),
     });
     Router::new()
         .fallback(any(handler::handle))

@@ -46,6 +46,11 @@ impl Store {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Buckets> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Removes every bucket and object.
+    pub(crate) fn clear(&self) {
+        *self.lock() = Buckets::default();
+    }
 }
 
 impl Buckets {

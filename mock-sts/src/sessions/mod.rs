@@ -114,6 +114,14 @@ impl Sessions {
         read(self.shard(access_key_id)).check(access_key_id, session_token, now)
     }
 
+    /// Drops every live session and every expired record: their keys then answer as keys never
+    /// issued.
+    pub(crate) fn clear(&self) {
+        for shard in &self.shards {
+            *shard.write().unwrap_or_else(PoisonError::into_inner) = Shard::default();
+        }
+    }
+
     fn shard(&self, access_key_id: &str) -> &RwLock<Shard> {
         let count = self.shards.len() as u64;
         let index = usize::try_from(self.hasher.hash_one(access_key_id) % count).unwrap_or(0);

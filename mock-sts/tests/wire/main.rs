@@ -16,6 +16,7 @@ mod iam_providers;
 mod iam_roles;
 mod protocol;
 mod request_log;
+mod reset;
 mod s3;
 mod s3_support;
 mod seed;

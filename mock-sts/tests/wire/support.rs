@@ -82,6 +82,11 @@ impl Issuer {
         self.gitlab.thumbprint()
     }
 
+    /// What the issuer saw: discovery, JWKS and mint requests.
+    pub(crate) fn requests(&self) -> Vec<mock_gitlab::IssuerRequest> {
+        self.gitlab.requests()
+    }
+
     /// A token from mock-gitlab's mint API, as a GitLab runner would get one for a job.
     pub(crate) async fn mint(&self, request: Value) -> String {
         let response = self
