@@ -128,6 +128,17 @@ pub const KIDLESS_TOKEN_NEEDS_SINGLE_KEY: bool = true;
 /// an invalid signature.
 pub const JWK_ALG_MUST_MATCH_TOKEN: bool = true;
 
+/// Whether a JWK must be meant for signatures to verify a token: a `use` other than `sig`, or
+/// `key_ops` listing only other operations that RFC 7517 defines, rules it out (RFC 7517 sections 4.2 and 4.3). AWS does not say;
+/// Project Wycheproof counts a signature accepted with such a key as a failure, and GitLab
+/// publishes its keys with `use: sig`.
+pub const JWK_USE_MUST_ALLOW_VERIFY: bool = true;
+
+/// Whether an RSA key with the ROCA fingerprint (CVE-2017-15361: a modulus whose factors can be
+/// recovered, from Infineon's RSALib) is refused. AWS does not say; Project Wycheproof counts a
+/// signature accepted with such a key as a failure.
+pub const REFUSE_ROCA_KEYS: bool = true;
+
 /// The discovery document's `issuer` must equal the token's `iss`; a mismatch is reported as
 /// "Couldn't retrieve verification key" because it happens during key retrieval.
 pub const REQUIRE_DISCOVERY_ISSUER_MATCH: bool = true;

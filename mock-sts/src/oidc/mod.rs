@@ -5,6 +5,7 @@ mod chain;
 mod key_cache;
 mod keys;
 mod provider_thumbprint;
+mod roca;
 mod verifier;
 mod verifying_key;
 

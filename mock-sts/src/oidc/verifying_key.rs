@@ -13,8 +13,9 @@ use aws_lc_rs::signature::{
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyOperations, PublicKeyUse};
 
+use super::roca;
 use crate::jwt::Jwt;
 use crate::unknowns;
 
@@ -69,12 +70,35 @@ impl VerifyingKey {
     }
 }
 
+/// Whether the JWK's `use` and `key_ops` (when present) allow verifying signatures.
+fn meant_for_signatures(jwk: &Jwk) -> bool {
+    let use_allows = match &jwk.common.public_key_use {
+        None | Some(PublicKeyUse::Signature) => true,
+        Some(_) => false,
+    };
+    let ops_allow = jwk
+        .common
+        .key_operations
+        .as_ref()
+        // An operation RFC 7517 does not define (Wycheproof's RFC 7520 key lists "sign,
+        // verify" as one string) leaves the key usable: only a list of other defined
+        // operations rules it out.
+        .is_none_or(|ops| {
+            ops.iter()
+                .any(|op| matches!(op, KeyOperations::Verify | KeyOperations::Other(_)))
+        });
+    use_allows && ops_allow
+}
+
 /// The aws-lc key for `alg`, if this JWK can verify it.
 fn parse(jwk: &Jwk, alg: &str) -> Option<ParsedPublicKey> {
     if let Some(key_alg) = &jwk.common.key_algorithm
         && unknowns::JWK_ALG_MUST_MATCH_TOKEN
         && key_alg.to_string() != alg
     {
+        return None;
+    }
+    if unknowns::JWK_USE_MUST_ALLOW_VERIFY && !meant_for_signatures(jwk) {
         return None;
     }
     match &jwk.algorithm {
@@ -87,6 +111,9 @@ fn parse(jwk: &Jwk, alg: &str) -> Option<ParsedPublicKey> {
             };
             let n = URL_SAFE_NO_PAD.decode(&rsa.n).ok()?;
             let e = URL_SAFE_NO_PAD.decode(&rsa.e).ok()?;
+            if unknowns::REFUSE_ROCA_KEYS && roca::has_fingerprint(&n) {
+                return None;
+            }
             RsaPublicKeyComponents { n: &n, e: &e }
                 .to_parsed_public_key(params)
                 .ok()
