@@ -18,6 +18,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::Deref;
 
 use testcontainers::bollard::models::{HostConfig, PortBinding};
@@ -25,7 +26,8 @@ use testcontainers::core::{ContainerPort, IntoContainerPort, WaitFor};
 use testcontainers::runners::AsyncRunner;
 use testcontainers::{ContainerAsync, Image, ImageExt};
 
-use crate::federation::{Federation, Remote};
+use crate::federation::Federation;
+use crate::remote::RemoteMocks;
 use crate::outage::IssuerContainer;
 
 /// The image `docker/build.sh` builds.
@@ -168,6 +170,7 @@ fn loopback_only(ports: &'static [u16]) -> impl Fn(&mut HostConfig) + Send + Syn
 /// dropped.
 pub struct FederationContainers {
     federation: Federation,
+    remote: RemoteMocks,
     issuer: IssuerContainer,
     // Dropped after the federation, which stops talking to them first.
     _sts: ContainerAsync<MockStsImage>,
@@ -222,17 +225,18 @@ impl FederationContainers {
             .map_err(failed)?;
         let sts_port = sts.get_host_port_ipv4(STS_PORT.tcp()).await.map_err(failed)?;
         let s3_port = sts.get_host_port_ipv4(S3_PORT.tcp()).await.map_err(failed)?;
-        let remote = Remote {
+        let remote = RemoteMocks {
             sts_endpoint: format!("http://127.0.0.1:{sts_port}"),
-            s3_endpoint: Some(format!("http://127.0.0.1:{s3_port}")),
+            s3_endpoint: format!("http://127.0.0.1:{s3_port}"),
             issuer: format!("https://{issuer_host}:{GITLAB_PORT}"),
-            gitlab_address: format!("127.0.0.1:{gitlab_port}"),
-            ca_pem: String::from_utf8_lossy(&ca_pem).into_owned(),
-            ..Remote::default()
+            gitlab_address: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), gitlab_port),
+            issuer_container: Some(gitlab.id().to_owned()),
+            ..RemoteMocks::compose(String::from_utf8_lossy(&ca_pem))
         };
-        let federation = Federation::connect(remote).await?;
+        let federation = Federation::connect(remote.clone()).await?;
         Ok(Self {
             federation,
+            remote,
             issuer: IssuerContainer {
                 container: gitlab.id().to_owned(),
                 network,
@@ -241,6 +245,12 @@ impl FederationContainers {
             _sts: sts,
             _gitlab: gitlab,
         })
+    }
+
+    /// Where the containers answer, for [`crate::runner::Runner::remote`]: the whole catalogue
+    /// against them, outages included.
+    pub fn remote(&self) -> &RemoteMocks {
+        &self.remote
     }
 
     /// The issuer's container, for staging outages ([`IssuerContainer::begin`]).

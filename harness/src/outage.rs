@@ -10,7 +10,8 @@ use tokio::process::Command;
 
 use crate::scenario::Outage;
 
-/// How long a restored issuer may take to answer its health check again.
+/// How long a restored issuer may take to answer its health check again. A container whose
+/// ports were published at random may come back on other host ports after a stop.
 const RECOVERY_LIMIT: Duration = Duration::from_secs(30);
 
 /// The issuer's container and the network STS reaches it on.
@@ -34,6 +35,39 @@ pub enum OutageError {
 }
 
 impl IssuerContainer {
+    /// The container as Docker has it: its one network and its names there (a compose
+    /// service's aliases, `gitlab.example.com` among them), to restore after a disconnection.
+    pub async fn inspect(container: &str) -> Result<Self, OutageError> {
+        let networks = docker(&[
+            "inspect",
+            "--format",
+            "{{range $name, $net := .NetworkSettings.Networks}}{{$name}} {{join $net.Aliases \" \"}}\n{{end}}",
+            container,
+        ])
+        .await?;
+        let id = docker(&["inspect", "--format", "{{.Id}}", container]).await?;
+        let short_id = id.trim().get(..12).unwrap_or_default();
+        let mut lines = networks.lines().filter(|line| !line.trim().is_empty());
+        let (Some(line), None) = (lines.next(), lines.next()) else {
+            return Err(OutageError::Docker {
+                args: format!("inspect {container}"),
+                reason: "the issuer's container must be on exactly one network".to_owned(),
+            });
+        };
+        let mut words = line.split_whitespace();
+        let network = words.next().unwrap_or_default().to_owned();
+        // Docker gives every container its short ID as an alias itself.
+        let aliases = words
+            .filter(|alias| *alias != short_id)
+            .map(str::to_owned)
+            .collect();
+        Ok(Self {
+            container: container.to_owned(),
+            network,
+            aliases,
+        })
+    }
+
     /// Cuts the issuer off as `outage` says.
     pub async fn begin(&self, outage: Outage) -> Result<(), OutageError> {
         match outage {

@@ -54,6 +54,10 @@ pub struct RemoteMocks {
     /// Whether mock-sts trusts mock-gitlab's CA as one of "AWS's trusted root CAs" (its
     /// `--trust-ca`, as docker-compose.yml sets it).
     pub trusts_issuer_ca: bool,
+    /// mock-gitlab's container (name or ID), when it runs in one: scenarios with a
+    /// `gitlab.outage` cut it off from mock-sts for real (`docker network disconnect`, `docker
+    /// pause`, `docker stop`). Without it they are skipped.
+    pub issuer_container: Option<String>,
 }
 
 impl RemoteMocks {
@@ -79,6 +83,7 @@ impl RemoteMocks {
             gitlab_version: GitlabVersion::NEWEST,
             signing_algorithm: SigningAlgorithm::Rs256,
             trusts_issuer_ca: true,
+            issuer_container: None,
         }
     }
 

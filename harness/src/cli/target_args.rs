@@ -46,6 +46,11 @@ pub(super) struct Targeting {
     /// `docker cp "$(docker-compose ps -q gitlab)":/state/ca.pem ./ca.pem`.
     #[arg(long, value_name = "FILE", env = "FEDLAB_GITLAB_CA")]
     gitlab_ca: Option<PathBuf>,
+    /// mock-gitlab's container, for the scenarios that cut it off from mock-sts for real
+    /// (`gitlab.outage`); without it they are skipped. Compose:
+    /// `--gitlab-container "$(docker-compose ps -q gitlab)"`.
+    #[arg(long, value_name = "NAME", env = "FEDLAB_GITLAB_CONTAINER")]
+    gitlab_container: Option<String>,
     /// The key ID mock-sts accepts for IAM.
     #[arg(
         long,
@@ -73,7 +78,8 @@ impl Targeting {
             || self.s3_endpoint.is_some()
             || self.gitlab_url.is_some()
             || self.gitlab_address.is_some()
-            || self.gitlab_ca.is_some();
+            || self.gitlab_ca.is_some()
+            || self.gitlab_container.is_some();
         match self.target {
             TargetKind::InProcess if explicit => {
                 bail!("endpoint options need --target compose or --target remote")
@@ -115,6 +121,7 @@ impl Targeting {
             s3_endpoint: self.s3_endpoint.clone().unwrap_or(base.s3_endpoint),
             issuer: self.gitlab_url.clone().unwrap_or(base.issuer),
             gitlab_address: self.gitlab_address.unwrap_or(base.gitlab_address),
+            issuer_container: self.gitlab_container.clone().or(base.issuer_container),
             admin: Credentials {
                 access_key_id: self.admin_access_key_id.clone(),
                 secret_access_key: self.admin_secret_access_key.clone(),

@@ -5,8 +5,11 @@ use super::{Client, ClientRequest, ScenarioResult, Verdict};
 use crate::account::set_up;
 use crate::federation::Federation;
 use crate::judge::{judge, judge_s3};
+use crate::outage::IssuerContainer;
 use crate::remote::RemoteMocks;
-use crate::scenario::{ClientPlan, Expected, Placeholders, S3Step, Scenario, ScenarioSource};
+use crate::scenario::{
+    ClientPlan, Expected, Outage, Placeholders, S3Step, Scenario, ScenarioSource,
+};
 use crate::token::IdToken;
 
 /// One case: in a federation of its own, started for it from the scenario's settings, or in
@@ -32,6 +35,13 @@ async fn in_fresh(
     client: &Client,
     result: &mut ScenarioResult,
 ) -> Result<Verdict, String> {
+    if source.preview().map_err(|e| e.to_string())?.gitlab.outage.is_some() {
+        return Ok(Verdict::Skipped(
+            "the scenario cuts the issuer off for real, which only mocks in containers can \
+             stage: fedlab run --target compose --gitlab-container NAME"
+                .to_owned(),
+        ));
+    }
     // The GitLab side is set up before the federation exists, so only the unreachable issuer
     // is real in this first rendering.
     let unreachable = Placeholders::unreachable_issuer().map_err(|e| e.to_string())?;
@@ -46,7 +56,7 @@ async fn in_fresh(
         .start()
         .await
         .map_err(|e| e.to_string())?;
-    let verdict = judged_run(&fed, source, client, unreachable, result).await;
+    let verdict = judged_run(&fed, None, source, client, unreachable, result).await;
     // Stopping the mocks waits for their threads; off the async workers, so other cases go on.
     let _ = tokio::task::spawn_blocking(move || drop(fed)).await;
     Ok(verdict_of(verdict?))
@@ -72,7 +82,7 @@ async fn in_remote(
     fed.try_set_faults(preview.gitlab.faults_at_setup.clone())
         .map_err(|e| format!("setting the issuer faults at setup failed: {e}"))?;
     let unreachable = Placeholders::unreachable_issuer().map_err(|e| e.to_string())?;
-    let problems = judged_run(fed, source, client, unreachable, result).await?;
+    let problems = judged_run(fed, Some(target), source, client, unreachable, result).await?;
     Ok(verdict_of(problems))
 }
 
@@ -97,6 +107,7 @@ fn verdict_of(problems: Vec<String>) -> Verdict {
 /// Sets up the account and the job, runs the client, and judges; `Ok` is the list of problems.
 async fn judged_run(
     fed: &Federation,
+    target: Option<&RemoteMocks>,
     source: &ScenarioSource,
     client: &Client,
     unreachable: String,
@@ -145,7 +156,14 @@ async fn judged_run(
     let since = result.setup_requests.last().map_or(0, |e| e.seq);
 
     let request = client_request(&scenario, &expect);
+    let outage = stage_outage(&scenario, target).await?;
     let outcome = client.run(&job, &request).await;
+    if let Some((issuer, outage)) = outage {
+        issuer
+            .end(outage)
+            .await
+            .map_err(|e| format!("the issuer did not come back after the outage: {e}"))?;
+    }
 
     result.requests = fed
         .requests()
@@ -176,6 +194,28 @@ async fn judged_run(
     }));
     result.outcome = Some(outcome);
     Ok(problems)
+}
+
+/// Cuts the issuer's container off as the scenario says, when it says so (only remote targets
+/// with a container get this far; the others skip such scenarios).
+async fn stage_outage(
+    scenario: &Scenario,
+    target: Option<&RemoteMocks>,
+) -> Result<Option<(IssuerContainer, Outage)>, String> {
+    let (Some(outage), Some(container)) = (
+        scenario.gitlab.outage,
+        target.and_then(|t| t.issuer_container.as_deref()),
+    ) else {
+        return Ok(None);
+    };
+    let issuer = IssuerContainer::inspect(container)
+        .await
+        .map_err(|e| e.to_string())?;
+    issuer
+        .begin(outage)
+        .await
+        .map_err(|e| format!("staging the outage failed: {e}"))?;
+    Ok(Some((issuer, outage)))
 }
 
 /// The S3 calls a client makes: the scenario's, when this client is expected to get credentials.

@@ -57,6 +57,13 @@ pub(super) fn cannot_express(scenario: &Scenario, target: &RemoteMocks) -> Optio
                 .to_owned(),
         );
     }
+    if scenario.gitlab.outage.is_some() && target.issuer_container.is_none() {
+        return Some(
+            "the scenario cuts the issuer off for real, which needs its container \
+             (--gitlab-container)"
+                .to_owned(),
+        );
+    }
     if scenario.aws.trusted_issuer_ca != target.trusts_issuer_ca {
         let (wanted, has) = if scenario.aws.trusted_issuer_ca {
             ("trusts", "does not")
