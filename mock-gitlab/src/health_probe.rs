@@ -30,7 +30,8 @@ pub struct HealthProbe {
     pub timeout: Duration,
 }
 
-/// Why a probe found no healthy mock-gitlab. Each message is one line.
+/// Why a probe found no healthy mock-gitlab. Each message and each of its sources is one line;
+/// the binary prints them together.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HealthError {
@@ -41,13 +42,24 @@ pub enum HealthError {
     ExternalUrl { url: String, reason: String },
     /// The server writes `ca.pem` before it accepts connections, so a missing file usually means
     /// the server has not started yet or uses another state dir.
-    #[error("CA {}: {reason}", path.display())]
-    Ca { path: PathBuf, reason: String },
-    #[error("GET {url} at {address}: {reason}")]
+    #[error("failed to read the CA {}", path.display())]
+    CaUnreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the CA {} is not a PEM certificate", path.display())]
+    CaInvalid {
+        path: PathBuf,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("GET {url} at {address}")]
     Unreachable {
         url: String,
         address: SocketAddr,
-        reason: String,
+        #[source]
+        source: reqwest::Error,
     },
     #[error("GET {url} at {address}: no answer within {timeout:?}")]
     Timeout {
@@ -86,10 +98,10 @@ pub async fn probe(probe: &HealthProbe) -> Result<(), HealthError> {
         format!("{host}:{port}")
     };
     let url = format!("https://{authority}{}{HEALTH_PATH}", issuer.relative_root());
-    let unreachable = |e: &reqwest::Error| HealthError::Unreachable {
+    let unreachable = |source| HealthError::Unreachable {
         url: url.clone(),
         address,
-        reason: error_chain(e),
+        source,
     };
     let client = reqwest::Client::builder()
         .tls_certs_only([ca])
@@ -97,7 +109,7 @@ pub async fn probe(probe: &HealthProbe) -> Result<(), HealthError> {
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| unreachable(&e))?;
+        .map_err(unreachable)?;
     let status = tokio::time::timeout(probe.timeout, client.get(&url).send())
         .await
         .map_err(|_| HealthError::Timeout {
@@ -105,7 +117,7 @@ pub async fn probe(probe: &HealthProbe) -> Result<(), HealthError> {
             address,
             timeout: probe.timeout,
         })?
-        .map_err(|e| unreachable(&e))?
+        .map_err(unreachable)?
         .status()
         .as_u16();
     match status {
@@ -120,22 +132,9 @@ pub async fn probe(probe: &HealthProbe) -> Result<(), HealthError> {
 
 fn read_ca(state_dir: &Path) -> Result<reqwest::Certificate, HealthError> {
     let path = state_dir.join(ROOT_CERT);
-    let failed = |reason: String| HealthError::Ca {
-        path: path.clone(),
-        reason,
-    };
-    let pem = std::fs::read(&path).map_err(|e| failed(e.to_string()))?;
-    reqwest::Certificate::from_pem(&pem).map_err(|e| failed(error_chain(&e)))
-}
-
-/// An error and its sources on one line, as a health check's output is read.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
+    match std::fs::read(&path) {
+        Ok(pem) => reqwest::Certificate::from_pem(&pem)
+            .map_err(|source| HealthError::CaInvalid { path, source }),
+        Err(source) => Err(HealthError::CaUnreadable { path, source }),
     }
-    text
 }

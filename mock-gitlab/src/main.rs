@@ -161,7 +161,8 @@ async fn healthcheck(check: HealthcheckArgs) -> ExitCode {
     match mock_gitlab::probe_health(&probe).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("mock-gitlab healthcheck: {err}");
+            // `{:#}`: the error and its sources on one line.
+            eprintln!("mock-gitlab healthcheck: {:#}", anyhow::Error::new(err));
             ExitCode::FAILURE
         }
     }

@@ -164,5 +164,5 @@ async fn a_state_dir_without_ca_pem_is_unhealthy() {
     let err = probe_health(&probe_of(gitlab.addr(), ISSUER, empty.path()))
         .await
         .unwrap_err();
-    assert!(matches!(err, HealthError::Ca { .. }), "{err}");
+    assert!(matches!(err, HealthError::CaUnreadable { .. }), "{err}");
 }

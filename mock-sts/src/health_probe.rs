@@ -4,8 +4,6 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
-use crate::oidc::error_chain;
-
 /// The route `admin.rs` serves and the answer it gives while the server runs.
 const HEALTH_PATH: &str = "/-/mock/health";
 const HEALTHY_BODY: &str = "ok";
@@ -14,15 +12,20 @@ const HEALTHY_BODY: &str = "ok";
 /// runs with its own timeout, 30 s by default) reports a hung server quickly.
 pub const HEALTHCHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Why a probe found no healthy mock-sts. Each message is one line.
+/// Why a probe found no healthy mock-sts. Each message and each of its sources is one line; the
+/// binary prints them together.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HealthError {
     /// Port 0 means "any free port" to the server; a probe cannot guess which one it got.
     #[error("{address} names port 0; give the port mock-sts listens on")]
     PortZero { address: SocketAddr },
-    #[error("GET {url}: {reason}")]
-    Unreachable { url: String, reason: String },
+    #[error("GET {url}")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error("GET {url}: no answer within {timeout:?}")]
     Timeout { url: String, timeout: Duration },
     #[error("GET {url}: HTTP {status} {body:?}, expected HTTP 200 \"ok\"")]
@@ -41,9 +44,9 @@ pub async fn probe(address: SocketAddr, timeout: Duration) -> Result<(), HealthE
         return Err(HealthError::PortZero { address });
     }
     let url = format!("http://{}{HEALTH_PATH}", on_loopback_if_wildcard(address));
-    let unreachable = |e: &reqwest::Error| HealthError::Unreachable {
+    let unreachable = |source| HealthError::Unreachable {
         url: url.clone(),
-        reason: error_chain(e),
+        source,
     };
     let client = reqwest::Client::builder()
         // No TLS here, but reqwest's default verifier fails to build without system roots,
@@ -52,7 +55,7 @@ pub async fn probe(address: SocketAddr, timeout: Duration) -> Result<(), HealthE
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| unreachable(&e))?;
+        .map_err(unreachable)?;
     let answer = async {
         let response = client.get(&url).send().await?;
         let status = response.status().as_u16();
@@ -64,7 +67,7 @@ pub async fn probe(address: SocketAddr, timeout: Duration) -> Result<(), HealthE
             url: url.clone(),
             timeout,
         })?
-        .map_err(|e| unreachable(&e))?;
+        .map_err(unreachable)?;
     if status == 200 && body == HEALTHY_BODY {
         return Ok(());
     }

@@ -94,7 +94,8 @@ async fn healthcheck(check: &HealthcheckArgs) -> ExitCode {
     match mock_sts::probe_health(check.address, mock_sts::HEALTHCHECK_TIMEOUT).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("mock-sts healthcheck: {err}");
+            // `{:#}`: the error and its sources on one line.
+            eprintln!("mock-sts healthcheck: {:#}", anyhow::Error::new(err));
             ExitCode::FAILURE
         }
     }

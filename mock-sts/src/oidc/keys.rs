@@ -184,7 +184,7 @@ pub(super) async fn get_json(client: &reqwest::Client, url: &str) -> Result<Valu
         })
 }
 
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
+pub(super) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(inner) = source {

@@ -8,5 +8,5 @@ mod provider_thumbprint;
 mod verifier;
 mod verifying_key;
 
-pub(crate) use keys::{FetchError, KeyFetcher, error_chain};
+pub(crate) use keys::{FetchError, KeyFetcher};
 pub(crate) use verifying_key::VerifyingKey;
