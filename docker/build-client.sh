@@ -7,7 +7,8 @@
 #
 # Environment:
 #   IMAGE / FEDLAB_CLIENT_IMAGE  tag, as in docker/common.sh   [fedlab-client:local]
-#   PYTHON                       the Python to copy (>= 3.8, with pip)   [python3]
+#   PYTHON                       the Python to copy, with pip; a venv's is fine (its base
+#                                interpreter is copied)                   [python3]
 #   AWSCLI                       pip requirement for the aws CLI          [awscli]
 #   Offline, point pip at a wheelhouse as usual (PIP_NO_INDEX=1 PIP_FIND_LINKS=DIR).
 set -euo pipefail
@@ -43,8 +44,13 @@ for dir in $(printf '%s\n' "$stdlib" "$platstdlib" | sort -u); do
 done
 
 step "pip install --target /opt/awscli $AWSCLI"
-"$python" -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+# Through PYTHON as given, whose pip may be a venv's; the packages suit the base interpreter.
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
     --target "$ROOTFS/opt/awscli" "$AWSCLI"
+# pip's own launcher names the interpreter pip ran under, which may be a venv's: not in the image.
+rm -rf "$ROOTFS/opt/awscli/bin"
+printf '#!/bin/sh\nexec python3 -m awscli "$@"\n' >"$ROOTFS/usr/local/bin/aws"
+chmod 0755 "$ROOTFS/usr/local/bin/aws"
 
 step "libraries"
 cp -L "$(command -v dash || command -v sh)" "$ROOTFS/bin/sh"

@@ -4,7 +4,7 @@ FROM scratch
 ARG PYTHON_BIN
 COPY rootfs/ /
 # HOME is where the aws CLI would keep a cache; AWS_CONFIG_FILE sets cli_follow_urlparam = false.
-ENV PATH=/usr/local/bin:/opt/awscli/bin:${PYTHON_BIN}:/bin \
+ENV PATH=/usr/local/bin:${PYTHON_BIN}:/bin \
     PYTHONPATH=/opt/awscli \
     PYTHONDONTWRITEBYTECODE=1 \
     HOME=/tmp \
