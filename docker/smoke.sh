@@ -1,39 +1,61 @@
 #!/usr/bin/env bash
-# Smoke test of the containers: build the image, start docker-compose.yml, check both mocks from
-# the host, then prove the in-network path: mock-sts (in its container) fetches discovery and JWKS
-# from https://gitlab.example.com:8443 (a network alias) trusting the CA mock-gitlab wrote into
-# the shared volume, and issues credentials for a token minted by mock-gitlab.
-# Always tears the stack down (containers, network, volume). Exits non-zero on any failure.
+# Smoke test of the containers: build the images, start docker-compose.yml, wait until Docker
+# reports both mocks healthy (their own `healthcheck` subcommands), check both from the host, then
+# prove the in-network path: mock-sts (in its container) fetches discovery and JWKS from
+# https://gitlab.example.com:8443 (a network alias) trusting the CA mock-gitlab wrote into the
+# shared volume, and issues credentials for a token minted by mock-gitlab. With the client image
+# (docker/build-client.sh), GitLab's tutorial job also runs with the aws CLI inside the network.
+# Always tears the stack down (containers, network, volume; the images stay). Exits non-zero on
+# any failure. Project, images and host ports come from the environment, so it can run beside
+# another stack.
 #
 # Environment:
-#   SKIP_BUILD=1           use the existing image instead of running docker/build.sh
-#   IMAGE                  image the compose file uses          [fedlab:local]
-#   COMPOSE_PROJECT_NAME   compose project for this run         [fedlab-smoke]
-#   FEDLAB_AWS_CLI         aws CLI to use                       [aws on PATH]
+#   SKIP_BUILD=1           use the existing images instead of running docker/build.sh
+#   IMAGE                  generic image; the service images are named after it   [fedlab:local]
+#   FEDLAB_GITLAB_IMAGE, FEDLAB_STS_IMAGE, FEDLAB_CLIENT_IMAGE   see docker/common.sh
+#   COMPOSE_PROJECT_NAME   compose project for this run                          [fedlab-smoke]
+#   FEDLAB_GITLAB_PORT, FEDLAB_STS_PORT, FEDLAB_S3_PORT   host ports             [8443, 8080, 9000]
+#   FEDLAB_AWS_CLI         aws CLI to use on the host                            [aws on PATH]
 #   SMOKE_CLIENT           aws | curl | auto (aws if found, else curl --aws-sigv4)   [auto]
-#   WAIT_SECONDS           how long to wait for both mocks      [30]
+#   SMOKE_CLIENT_JOB       auto (if the client image exists) | 1 (required) | 0   [auto]
+#   WAIT_SECONDS           how long to wait for both mocks to be healthy         [90]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source docker/common.sh
 
-IMAGE="${IMAGE:-fedlab:local}"
 PROJECT="${COMPOSE_PROJECT_NAME:-fedlab-smoke}"
-WAIT_SECONDS="${WAIT_SECONDS:-30}"
+export FEDLAB_GITLAB_PORT="${FEDLAB_GITLAB_PORT:-8443}"
+export FEDLAB_STS_PORT="${FEDLAB_STS_PORT:-8080}"
+export FEDLAB_S3_PORT="${FEDLAB_S3_PORT:-9000}"
+WAIT_SECONDS="${WAIT_SECONDS:-90}"
 SMOKE_CLIENT="${SMOKE_CLIENT:-auto}"
+SMOKE_CLIENT_JOB="${SMOKE_CLIENT_JOB:-auto}"
+# The issuer as tokens and policies name it, and the same name on the published port.
 ISSUER=https://gitlab.example.com:8443
-STS=http://127.0.0.1:8080
+GITLAB="https://gitlab.example.com:$FEDLAB_GITLAB_PORT"
+STS="http://127.0.0.1:$FEDLAB_STS_PORT"
+S3="http://127.0.0.1:$FEDLAB_S3_PORT"
 ACCOUNT=123456789012
 ADMIN_AK=AKIAIOSFODNN7EXAMPLE
 ADMIN_SK=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 ROLE_ARN="arn:aws:iam::$ACCOUNT:role/gitlab-ci"
 WANT_ARN="arn:aws:sts::$ACCOUNT:assumed-role/gitlab-ci/smoke"
 # Never a DNS lookup and never a proxy: everything below goes to 127.0.0.1.
-RESOLVE=(--resolve gitlab.example.com:8443:127.0.0.1)
+RESOLVE=(--resolve "gitlab.example.com:$FEDLAB_GITLAB_PORT:127.0.0.1")
 export NO_PROXY=127.0.0.1,localhost,gitlab.example.com no_proxy=127.0.0.1,localhost,gitlab.example.com
 unset HTTP_PROXY HTTPS_PROXY ALL_PROXY http_proxy https_proxy all_proxy
 
-step() { printf '== %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 dc() { docker-compose -p "$PROJECT" -f docker-compose.yml "$@"; }
+# The profile makes `down` see the client service's containers too.
+teardown() { dc --profile client down -v --remove-orphans; }
+# What this project left behind (compose labels everything it creates with the project name).
+leftovers() {
+    local label="label=com.docker.compose.project=$PROJECT"
+    docker ps -aq --filter "$label"
+    docker network ls -q --filter "$label"
+    docker volume ls -q --filter "$label"
+}
 
 tmp=$(mktemp -d)
 started=0
@@ -42,15 +64,22 @@ cleanup() {
     trap - EXIT
     if [[ $started == 1 ]]; then
         if [[ $rc != 0 ]]; then
-            echo "---- docker-compose ps / logs (failure) ----" >&2
+            echo "---- docker-compose ps / logs / health (failure) ----" >&2
             dc ps >&2 || true
             dc logs --no-color --tail=40 >&2 || true
+            for id in $(dc ps -q); do
+                docker inspect --format '{{.Name}} {{json .State.Health}}' "$id" >&2 || true
+            done
             echo "---- mock-sts request log ----" >&2
             curl -sS --max-time 2 "$STS/-/mock/requests" >&2 || true
             echo >&2
         fi
         step "docker-compose down -v"
-        dc down -v --remove-orphans || rc=1
+        teardown || rc=1
+        if [[ -n "$(leftovers)" ]]; then
+            echo "left behind by project $PROJECT:" $(leftovers) >&2
+            rc=1
+        fi
     fi
     rm -rf "$tmp"
     if [[ $rc == 0 ]]; then echo "SMOKE PASSED"; else echo "SMOKE FAILED (exit $rc)" >&2; fi
@@ -61,43 +90,53 @@ trap 'exit 130' INT TERM
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     step "docker/build.sh"
-    IMAGE="$IMAGE" bash docker/build.sh
+    bash docker/build.sh
 fi
 # Fail here rather than let docker-compose try to pull a missing image from a registry.
-docker image inspect "$IMAGE" >/dev/null 2>&1 || fail "image $IMAGE not found; run docker/build.sh"
+for image in "$FEDLAB_GITLAB_IMAGE" "$FEDLAB_STS_IMAGE"; do
+    docker image inspect "$image" >/dev/null 2>&1 || fail "image $image not found; run docker/build.sh"
+done
 
-step "docker-compose up -d (project $PROJECT)"
+step "docker-compose up -d (project $PROJECT, ports $FEDLAB_GITLAB_PORT $FEDLAB_STS_PORT $FEDLAB_S3_PORT)"
 started=1
-dc down -v --remove-orphans >/dev/null 2>&1 || true # leftovers of an interrupted run
+teardown >/dev/null 2>&1 || true # leftovers of an interrupted run of this project
+# Returns once gitlab is healthy and sts is started (sts depends on gitlab being healthy).
 dc up -d
 
-step "waiting up to ${WAIT_SECONDS}s for mock-sts and mock-gitlab"
+step "waiting up to ${WAIT_SECONDS}s for Docker to report both mocks healthy"
 deadline=$((SECONDS + WAIT_SECONDS))
-until curl -fsS --max-time 2 "$STS/-/mock/health" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || fail "mock-sts not healthy at $STS/-/mock/health after ${WAIT_SECONDS}s"
-    sleep 1
+for service in gitlab sts; do
+    id=$(dc ps -q "$service")
+    [[ -n "$id" ]] || fail "no $service container"
+    until [[ "$(docker inspect --format '{{.State.Health.Status}}' "$id")" == healthy ]]; do
+        status=$(docker inspect --format '{{.State.Status}} {{.State.Health.Status}}' "$id")
+        [[ "$status" != *unhealthy && "$status" != exited* ]] || fail "$service is $status"
+        ((SECONDS < deadline)) || fail "$service not healthy after ${WAIT_SECONDS}s ($status)"
+        sleep 1
+    done
+    echo "$service: healthy"
 done
-echo "mock-sts: $(curl -fsS --max-time 2 "$STS/-/mock/health")"
-
 gitlab_id=$(dc ps -q gitlab)
-[[ -n "$gitlab_id" ]] || fail "no gitlab container"
+
+step "both mocks answer on 127.0.0.1"
+echo "mock-sts: $(curl -fsS --max-time 2 "$STS/-/mock/health")"
 docker cp "$gitlab_id:/state/ca.pem" "$tmp/ca.pem"
 grep -q 'BEGIN CERTIFICATE' "$tmp/ca.pem" || fail "ca.pem copied from the gitlab container has no certificate"
 gl() { curl -fsS --max-time 5 --cacert "$tmp/ca.pem" "${RESOLVE[@]}" "$@"; }
-until gl "$ISSUER/-/health" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || fail "mock-gitlab not healthy at $ISSUER/-/health after ${WAIT_SECONDS}s"
-    sleep 1
-done
-echo "mock-gitlab: $(gl "$ISSUER/-/health")"
+echo "mock-gitlab: $(gl "$GITLAB/-/health")"
+# Any HTTP answer will do (an anonymous ListBuckets is refused); 000 means no answer at all.
+s3_code=$(curl -sS --max-time 2 -o /dev/null -w '%{http_code}' "$S3/" || true)
+[[ "$s3_code" != 000 && -n "$s3_code" ]] || fail "mock-sts's S3 listener does not answer at $S3"
+echo "mock-sts S3: HTTP $s3_code"
 
 step "discovery over HTTPS from the host (CA from the container, --resolve to 127.0.0.1)"
-gl "$ISSUER/.well-known/openid-configuration" >"$tmp/discovery.json"
+gl "$GITLAB/.well-known/openid-configuration" >"$tmp/discovery.json"
 grep -Eq '"issuer"[[:space:]]*:[[:space:]]*"https://gitlab\.example\.com:8443"' "$tmp/discovery.json" ||
     fail "discovery does not show issuer $ISSUER: $(cat "$tmp/discovery.json")"
 echo "issuer: $ISSUER"
 
 step "minting an ID token (aud sts.amazonaws.com)"
-gl -X POST "$ISSUER/-/mock/id_tokens" -H 'content-type: application/json' \
+gl -X POST "$GITLAB/-/mock/id_tokens" -H 'content-type: application/json' \
     -d '{"aud":"sts.amazonaws.com"}' >"$tmp/mint.json"
 token=$(sed -nE 's/.*"token"[[:space:]]*:[[:space:]]*"([^"]+)".*/\1/p' "$tmp/mint.json")
 [[ "$token" == *.*.* ]] || fail "no token in the mint response"
@@ -194,4 +233,21 @@ else
     arn=$(sed -nE 's/.*<AssumedRoleUser>.*<Arn>([^<]*)<\/Arn>.*/\1/p' <(tr -d '\n' <"$tmp/assume.xml"))
     echo "AssumedRoleUser.Arn: $arn"
     [[ "$arn" == "$WANT_ARN" ]] || fail "expected $WANT_ARN"
+fi
+
+case "$SMOKE_CLIENT_JOB" in
+auto) if docker image inspect "$FEDLAB_CLIENT_IMAGE" >/dev/null 2>&1; then SMOKE_CLIENT_JOB=1; else
+    echo "(no image $FEDLAB_CLIENT_IMAGE: GitLab's tutorial job in the network skipped; docker/build-client.sh builds it)"
+    SMOKE_CLIENT_JOB=0
+fi ;;
+1) docker image inspect "$FEDLAB_CLIENT_IMAGE" >/dev/null 2>&1 ||
+    fail "SMOKE_CLIENT_JOB=1 but no image $FEDLAB_CLIENT_IMAGE; run docker/build-client.sh" ;;
+0) ;;
+*) fail "SMOKE_CLIENT_JOB must be auto, 1 or 0" ;;
+esac
+if [[ "$SMOKE_CLIENT_JOB" == 1 ]]; then
+    step "GitLab's tutorial job with the aws CLI inside the network (compose service client)"
+    dc --profile client run --rm -T client | tee "$tmp/job.log"
+    want='"Arn": "arn:aws:sts::123456789012:assumed-role/gitlab-tutorial/GitLabRunner-42-1001"'
+    grep -qF "$want" "$tmp/job.log" || fail "the job's get-caller-identity does not show $want"
 fi

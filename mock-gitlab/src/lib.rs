@@ -12,7 +12,8 @@
 // `mint`, `key_routes`, `mock_api`) and the `fault_layer` middleware -> `state`, `reset`,
 // `key_setup` and the pure modules (`claims`, `profile`, `keys`, `issuer`, `faults`,
 // `fault_bodies`, `request_log`, `connections`, `paths`, `version`); `server` -> `tls` ->
-// `pki_store` -> `pki`.
+// `pki_store` -> `pki`; `health_probe` -> `issuer`, `paths`, `pki_store`, `tls` (a client;
+// nothing depends on it).
 // Hooks for the micro-benchmarks in benches/; not part of the API.
 #[doc(hidden)]
 pub mod bench_api;
@@ -24,6 +25,8 @@ mod error;
 mod fault_bodies;
 mod fault_layer;
 mod faults;
+// `mock-gitlab healthcheck`: a probe of a running server, for container health checks.
+mod health_probe;
 mod issuer;
 mod key_routes;
 mod key_setup;
@@ -48,6 +51,7 @@ pub use claims::{
 pub use config::{Clock, Config, FixedClock, SystemClock};
 pub use error::Error;
 pub use faults::{Fault, ParseFaultError};
+pub use health_probe::{HEALTHCHECK_TIMEOUT, HealthError, HealthProbe, probe as probe_health};
 pub use key_setup::generate_key_pem;
 pub use keys::{KeyKind, SigningAlgorithm};
 pub use profile::list_versions;

@@ -1,9 +1,10 @@
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use tokio::signal::unix::{SignalKind, signal};
 use tracing_subscriber::EnvFilter;
 
@@ -16,7 +17,51 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 ///
 /// Prints one JSON line on stdout when ready; logs go to stderr.
 #[derive(Debug, Parser)]
-#[command(name = "mock-gitlab", version)]
+// `mock-gitlab --listen …` with no subcommand serves, as it always has.
+#[command(name = "mock-gitlab", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: Args,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Probe a running mock-gitlab: exit 0 if healthy, else 1 with one line on stderr.
+    ///
+    /// Healthy means GET /-/health answers 200 within 2 s over HTTPS that verifies against
+    /// {state-dir}/ca.pem for the issuer's host name (sent through SNI), connecting to the
+    /// address, never asking DNS. For a container HEALTHCHECK: no shell or curl needed.
+    Healthcheck(HealthcheckArgs),
+}
+
+// The defaults are the container's (docker/Dockerfile), and the variables are the server's own,
+// so a server configured through them is probed with no arguments.
+#[derive(Debug, clap::Args)]
+struct HealthcheckArgs {
+    /// The address to connect to; a wildcard one (0.0.0.0:8443) is probed on loopback.
+    #[arg(long, env = "MOCK_GITLAB_LISTEN", default_value = "127.0.0.1:8443")]
+    address: SocketAddr,
+    /// The issuer URL: its host is the TLS server name (SNI) the certificate must match.
+    #[arg(
+        long,
+        env = "MOCK_GITLAB_EXTERNAL_URL",
+        default_value = "https://gitlab.example.com:8443"
+    )]
+    external_url: String,
+    /// The server's state dir; its ca.pem is the only CA trusted.
+    #[arg(
+        long,
+        env = "MOCK_GITLAB_STATE_DIR",
+        value_name = "DIR",
+        default_value = "/state"
+    )]
+    state_dir: PathBuf,
+}
+
+// The server's flags; no doc comment, which clap would take for the command's about.
+#[derive(Debug, clap::Args)]
 struct Args {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "MOCK_GITLAB_LISTEN", default_value = "127.0.0.1:0")]
@@ -96,8 +141,34 @@ impl Drop for OwnedDir {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+async fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Healthcheck(check)) => Ok(healthcheck(check).await),
+        None => serve(cli.serve).await.map(|()| ExitCode::SUCCESS),
+    }
+}
+
+/// Docker reads exit code 1 as unhealthy (2 is reserved), and keeps the output for
+/// `docker inspect`: one line saying why.
+async fn healthcheck(check: HealthcheckArgs) -> ExitCode {
+    let probe = mock_gitlab::HealthProbe {
+        address: check.address,
+        external_url: check.external_url,
+        state_dir: check.state_dir,
+        timeout: mock_gitlab::HEALTHCHECK_TIMEOUT,
+    };
+    match mock_gitlab::probe_health(&probe).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}`: the error and its sources on one line.
+            eprintln!("mock-gitlab healthcheck: {:#}", anyhow::Error::new(err));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: Args) -> anyhow::Result<()> {
     if args.list_versions {
         print!("{}", mock_gitlab::list_versions());
         return Ok(());

@@ -23,6 +23,8 @@ mod clock;
 mod config;
 mod error;
 mod errors;
+// `mock-sts healthcheck`: a probe of a running server, for container health checks.
+mod health_probe;
 mod iam;
 mod iam_api;
 mod ids;
@@ -64,6 +66,7 @@ pub use config::{
 };
 pub use error::Error;
 pub use errors::Confidence;
+pub use health_probe::{HEALTHCHECK_TIMEOUT, HealthError, probe as probe_health};
 pub use request_log::LogEntry;
 pub use running::{Ready, RunningSts, spawn};
 pub use seed::{

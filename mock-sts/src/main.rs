@@ -1,11 +1,13 @@
-//! `mock-sts`: serve the mock STS + IAM and print one JSON ready line.
+//! `mock-sts`: serve the mock STS + IAM and print one JSON ready line; `mock-sts healthcheck`
+//! probes a running one.
 
 use std::net::SocketAddr;
+use std::process::ExitCode;
 
 use std::io::Write as _;
 
 use anyhow::Context as _;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use tokio::signal::unix::{SignalKind, signal};
 
 // mimalloc, not glibc's malloc: under load the allocator was a fifth of the request path's
@@ -16,8 +18,36 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(
     version,
-    about = "Offline AWS STS + IAM that answers AssumeRoleWithWebIdentity as AWS does, and a minimal S3"
+    about = "Offline AWS STS + IAM that answers AssumeRoleWithWebIdentity as AWS does, and a minimal S3",
+    // `mock-sts --listen …` with no subcommand serves, as it always has.
+    args_conflicts_with_subcommands = true
 )]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: Args,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Probe a running mock-sts: exit 0 if healthy, else 1 with one line on stderr.
+    ///
+    /// Healthy means GET /-/mock/health on the address answers 200 "ok" within 2 s. For a
+    /// container HEALTHCHECK: no shell or curl needed.
+    Healthcheck(HealthcheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct HealthcheckArgs {
+    /// The server's address; a wildcard one (0.0.0.0:8080) is probed on loopback. The variable
+    /// is the server's own, so a container configured through it needs no arguments here.
+    #[arg(long, env = "MOCK_STS_LISTEN", default_value = "127.0.0.1:8080")]
+    address: SocketAddr,
+}
+
+// The server's flags; no doc comment, which clap would take for the command's about.
+#[derive(Debug, clap::Args)]
 struct Args {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "MOCK_STS_LISTEN", default_value = "127.0.0.1:0")]
@@ -50,7 +80,28 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Healthcheck(check)) => Ok(healthcheck(&check).await),
+        None => serve(cli.serve).await.map(|()| ExitCode::SUCCESS),
+    }
+}
+
+/// Docker reads exit code 1 as unhealthy (2 is reserved), and keeps the output for
+/// `docker inspect`: one line saying why.
+async fn healthcheck(check: &HealthcheckArgs) -> ExitCode {
+    match mock_sts::probe_health(check.address, mock_sts::HEALTHCHECK_TIMEOUT).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}`: the error and its sources on one line.
+            eprintln!("mock-sts healthcheck: {:#}", anyhow::Error::new(err));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: Args) -> anyhow::Result<()> {
     // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
@@ -62,7 +113,6 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "mock_sts=info".into()),
         )
         .init();
-    let args = Args::parse();
     let mut config = mock_sts::Config::new(args.listen);
     config.account_id = args.account;
     config.region = args.region;
