@@ -45,17 +45,7 @@ RESOLVE=(--resolve "gitlab.example.com:$FEDLAB_GITLAB_PORT:127.0.0.1")
 export NO_PROXY=127.0.0.1,localhost,gitlab.example.com no_proxy=127.0.0.1,localhost,gitlab.example.com
 unset HTTP_PROXY HTTPS_PROXY ALL_PROXY http_proxy https_proxy all_proxy
 
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-dc() { docker-compose -p "$PROJECT" -f docker-compose.yml "$@"; }
-# The profile makes `down` see the client service's containers too.
-teardown() { dc --profile client down -v --remove-orphans; }
-# What this project left behind (compose labels everything it creates with the project name).
-leftovers() {
-    local label="label=com.docker.compose.project=$PROJECT"
-    docker ps -aq --filter "$label"
-    docker network ls -q --filter "$label"
-    docker volume ls -q --filter "$label"
-}
+source docker/stack.sh
 
 tmp=$(mktemp -d)
 started=0
@@ -104,18 +94,7 @@ teardown >/dev/null 2>&1 || true # leftovers of an interrupted run of this proje
 dc up -d
 
 step "waiting up to ${WAIT_SECONDS}s for Docker to report both mocks healthy"
-deadline=$((SECONDS + WAIT_SECONDS))
-for service in gitlab sts; do
-    id=$(dc ps -q "$service")
-    [[ -n "$id" ]] || fail "no $service container"
-    until [[ "$(docker inspect --format '{{.State.Health.Status}}' "$id")" == healthy ]]; do
-        status=$(docker inspect --format '{{.State.Status}} {{.State.Health.Status}}' "$id")
-        [[ "$status" != *unhealthy && "$status" != exited* ]] || fail "$service is $status"
-        ((SECONDS < deadline)) || fail "$service not healthy after ${WAIT_SECONDS}s ($status)"
-        sleep 1
-    done
-    echo "$service: healthy"
-done
+wait_healthy "$WAIT_SECONDS" gitlab sts
 gitlab_id=$(dc ps -q gitlab)
 
 step "both mocks answer on 127.0.0.1"

@@ -27,8 +27,8 @@ use testcontainers::runners::AsyncRunner;
 use testcontainers::{ContainerAsync, Image, ImageExt};
 
 use crate::federation::Federation;
-use crate::remote::RemoteMocks;
 use crate::outage::IssuerContainer;
+use crate::remote::RemoteMocks;
 
 /// The image `docker/build.sh` builds.
 pub const DEFAULT_IMAGE: (&str, &str) = ("fedlab", "local");
@@ -223,8 +223,14 @@ impl FederationContainers {
             .get_host_port_ipv4(GITLAB_PORT.tcp())
             .await
             .map_err(failed)?;
-        let sts_port = sts.get_host_port_ipv4(STS_PORT.tcp()).await.map_err(failed)?;
-        let s3_port = sts.get_host_port_ipv4(S3_PORT.tcp()).await.map_err(failed)?;
+        let sts_port = sts
+            .get_host_port_ipv4(STS_PORT.tcp())
+            .await
+            .map_err(failed)?;
+        let s3_port = sts
+            .get_host_port_ipv4(S3_PORT.tcp())
+            .await
+            .map_err(failed)?;
         let remote = RemoteMocks {
             sts_endpoint: format!("http://127.0.0.1:{sts_port}"),
             s3_endpoint: format!("http://127.0.0.1:{s3_port}"),

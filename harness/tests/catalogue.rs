@@ -32,6 +32,10 @@ fn trial(source: ScenarioSource) -> Trial {
         .ok()
         .and_then(|scenario| match scenario.plan_for(CLIENT) {
             ClientPlan::Skip(reason) => Some(reason.to_owned()),
+            // Staged on a container only: docker/catalogue.sh runs these.
+            ClientPlan::Run { .. } if scenario.gitlab.outage.is_some() => {
+                Some("a real outage of the issuer's container".to_owned())
+            }
             ClientPlan::Run { .. } => None,
         });
     let ignored = skip.is_some();

@@ -6,6 +6,10 @@
 //! `REQUIRE_DOCKER=1 cargo test -p fedlab --features containers --test containers -- --ignored`.
 //! Without an engine the tests say so and return, unless `REQUIRE_DOCKER=1`, when they fail.
 #![cfg(feature = "containers")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions; a failure is the test failing"
+)]
 
 use fedlab::containers::FederationContainers;
 use fedlab::scenario::Outage;
@@ -44,7 +48,9 @@ fn job_token() -> IdToken {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Docker engine and the fedlab:local image"]
 async fn a_job_assumes_its_role_against_the_mocks_in_containers() {
-    let Some(fed) = containers().await else { return };
+    let Some(fed) = containers().await else {
+        return;
+    };
     let role_arn = gitlab_ci_role(&fed).await;
     let token = fed.mint(job_token()).await.unwrap();
     let assumed = fed.assume(&role_arn, &token).await.unwrap();
@@ -63,7 +69,9 @@ async fn a_job_assumes_its_role_against_the_mocks_in_containers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Docker engine and the fedlab:local image"]
 async fn each_real_outage_of_the_issuer_gives_aws_answer_and_the_federation_recovers() {
-    let Some(fed) = containers().await else { return };
+    let Some(fed) = containers().await else {
+        return;
+    };
     for outage in [Outage::Disconnected, Outage::Paused, Outage::Stopped] {
         // STS keeps an issuer's keys for a while once fetched: each outage starts afresh.
         fed.reset().await.unwrap();
@@ -75,8 +83,16 @@ async fn each_real_outage_of_the_issuer_gives_aws_answer_and_the_federation_reco
         let refused = refused.expect_err("no key can be fetched during the outage");
         let refused = refused.aws().expect("an AWS error answer");
         assert_eq!(
-            (refused.status, refused.code.as_str(), refused.message.as_deref()),
-            (400, "InvalidIdentityToken", Some(VERIFICATION_KEY_UNAVAILABLE)),
+            (
+                refused.status,
+                refused.code.as_str(),
+                refused.message.as_deref()
+            ),
+            (
+                400,
+                "InvalidIdentityToken",
+                Some(VERIFICATION_KEY_UNAVAILABLE)
+            ),
             "{outage:?}"
         );
         // Back, with the same CA, chain and keys: the same token is honoured.

@@ -79,7 +79,7 @@ impl RequestLog {
     pub(crate) fn new(capacity: usize) -> Self {
         let shards = (1..=MAX_SHARDS.min(capacity.max(1)))
             .rev()
-            .find(|n| capacity % n == 0)
+            .find(|n| capacity.is_multiple_of(*n))
             .unwrap_or(1);
         Self {
             shards: (0..shards).map(|_| Mutex::new(VecDeque::new())).collect(),

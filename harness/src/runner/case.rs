@@ -35,7 +35,13 @@ async fn in_fresh(
     client: &Client,
     result: &mut ScenarioResult,
 ) -> Result<Verdict, String> {
-    if source.preview().map_err(|e| e.to_string())?.gitlab.outage.is_some() {
+    if source
+        .preview()
+        .map_err(|e| e.to_string())?
+        .gitlab
+        .outage
+        .is_some()
+    {
         return Ok(Verdict::Skipped(
             "the scenario cuts the issuer off for real, which only mocks in containers can \
              stage: fedlab run --target compose --gitlab-container NAME"

@@ -24,8 +24,8 @@ mod token_file;
 pub use answers::{AwsAnswer, CountRange, Expected, RequestCount};
 pub use clients::{ANY_PROGRAM, ClientCase, ClientPlan, KNOWN_CLIENTS, OTHERS};
 pub use format::{
-    AwsSetup, GitlabSetup, InlinePolicySetup, ManagedPolicySetup, ProviderSetup, RoleSetup,
-    Outage, Rotation, S3Step, Scenario, WebIdentityRequest,
+    AwsSetup, GitlabSetup, InlinePolicySetup, ManagedPolicySetup, Outage, ProviderSetup, RoleSetup,
+    Rotation, S3Step, Scenario, WebIdentityRequest,
 };
 pub use params::QueryParams;
 pub use placeholders::Placeholders;

@@ -57,14 +57,19 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .flat_map(|group| group["private"]["keys"].as_array().cloned().unwrap_or_default())
+            .flat_map(|group| {
+                group["private"]["keys"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .find(|key| key["kid"] == "kid-rsa-roca-sign")
             .unwrap()["n"]
             .as_str()
             .unwrap()
             .to_owned();
-        let n = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, n)
-            .unwrap();
+        let n =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, n).unwrap();
         assert!(has_fingerprint(&n));
     }
 

@@ -45,7 +45,9 @@ impl Tally {
         match (result, accepted) {
             ("valid", true) | ("invalid", false) => {}
             ("acceptable", _) => self.acceptable.push(format!("{id}: accepted={accepted}")),
-            _ => self.wrong.push(format!("{id} ({result}): accepted={accepted}")),
+            _ => self
+                .wrong
+                .push(format!("{id} ({result}): accepted={accepted}")),
         }
     }
 
@@ -186,7 +188,10 @@ fn jws_suite(file: &str) -> (Tally, usize) {
                 .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
                 .and_then(|h| h["alg"].as_str().map(str::to_owned))
                 .unwrap_or_default();
-            let id = format!("{} tcId {} {}", group["comment"], test["tcId"], test["comment"]);
+            let id = format!(
+                "{} tcId {} {}",
+                group["comment"], test["tcId"], test["comment"]
+            );
             let result = test["result"].as_str().unwrap();
             if result == "valid" && !VERIFIED.contains(&alg.as_str()) {
                 assert!(!accepted, "{id}: {alg} is not an algorithm STS accepts");
