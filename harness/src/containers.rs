@@ -22,7 +22,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::Deref;
 
 use testcontainers::bollard::models::{HostConfig, PortBinding};
-use testcontainers::core::{ContainerPort, IntoContainerPort, WaitFor};
+use testcontainers::core::{ContainerPort, WaitFor};
 use testcontainers::runners::AsyncRunner;
 use testcontainers::{ContainerAsync, Image, ImageExt};
 
@@ -145,24 +145,32 @@ impl Image for MockStsImage {
     }
 }
 
-/// Publishes `ports` on 127.0.0.1 only (random host ports): testcontainers would publish them
-/// on every interface.
-fn loopback_only(ports: &'static [u16]) -> impl Fn(&mut HostConfig) + Send + Sync + 'static {
+/// Publishes each `(container port, host port)` on 127.0.0.1 only: testcontainers would publish
+/// on every interface, at random ports that Docker draws again when a container is reconnected
+/// or restarted (which an outage does).
+fn loopback_only(ports: Vec<(u16, u16)>) -> impl Fn(&mut HostConfig) + Send + Sync + 'static {
     move |config: &mut HostConfig| {
         config.publish_all_ports = Some(false);
         config.port_bindings = Some(
             ports
                 .iter()
-                .map(|port| {
+                .map(|(container, host)| {
                     let binding = PortBinding {
                         host_ip: Some("127.0.0.1".to_owned()),
-                        host_port: Some(String::new()),
+                        host_port: Some(host.to_string()),
                     };
-                    (format!("{port}/tcp"), Some(vec![binding]))
+                    (format!("{container}/tcp"), Some(vec![binding]))
                 })
                 .collect::<HashMap<_, _>>(),
         );
     }
+}
+
+/// A port free on 127.0.0.1 now, for a container to publish on.
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
 }
 
 /// mock-gitlab and mock-sts in two containers on a network of their own, and a [`Federation`]
@@ -200,10 +208,19 @@ impl FederationContainers {
             image: image.clone(),
             reason: e.to_string(),
         };
+        let no_port = |e: std::io::Error| ContainersError::Start {
+            image: image.clone(),
+            reason: format!("no free port on 127.0.0.1: {e}"),
+        };
+        let (gitlab_port, sts_port, s3_port) = (
+            free_port().map_err(no_port)?,
+            free_port().map_err(no_port)?,
+            free_port().map_err(no_port)?,
+        );
         let gitlab = MockGitlabImage::new(&issuer_host)
             .with_container_name(&issuer_host)
             .with_network(&network)
-            .with_host_config_modifier(loopback_only(&[GITLAB_PORT]))
+            .with_host_config_modifier(loopback_only(vec![(GITLAB_PORT, gitlab_port)]))
             .start()
             .await
             .map_err(failed)?;
@@ -215,20 +232,11 @@ impl FederationContainers {
             .with_container_name(format!("sts-{suffix}"))
             .with_network(&network)
             .with_copy_to(TRUSTED_CA, ca_pem.clone())
-            .with_host_config_modifier(loopback_only(&[STS_PORT, S3_PORT]))
+            .with_host_config_modifier(loopback_only(vec![
+                (STS_PORT, sts_port),
+                (S3_PORT, s3_port),
+            ]))
             .start()
-            .await
-            .map_err(failed)?;
-        let gitlab_port = gitlab
-            .get_host_port_ipv4(GITLAB_PORT.tcp())
-            .await
-            .map_err(failed)?;
-        let sts_port = sts
-            .get_host_port_ipv4(STS_PORT.tcp())
-            .await
-            .map_err(failed)?;
-        let s3_port = sts
-            .get_host_port_ipv4(S3_PORT.tcp())
             .await
             .map_err(failed)?;
         let remote = RemoteMocks {

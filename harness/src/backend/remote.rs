@@ -104,11 +104,11 @@ pub(super) async fn connect(settings: RemoteMocks) -> Result<(Remote, Facts), Er
         ServerName::IpAddress(settings.gitlab_address.ip().into())
     };
     let thumbprint = served_thumbprint(settings.gitlab_address, thumbprint_name, &settings.ca_pem)
-    .await
-    .map_err(|reason| Error::Start {
-        what: "a connection to mock-gitlab",
-        reason,
-    })?;
+        .await
+        .map_err(|reason| Error::Start {
+            what: "a connection to mock-gitlab",
+            reason,
+        })?;
     let facts = Facts {
         issuer: settings.issuer.trim_end_matches('/').to_owned(),
         ca_pem: settings.ca_pem,
