@@ -38,12 +38,7 @@ cleanup() {
         dc ps >&2 || true
         dc logs --no-color --tail=20 >&2 || true
     fi
-    step "docker-compose down -v"
-    teardown || rc=1
-    if [[ -n "$(leftovers)" ]]; then
-        echo "left behind by project $PROJECT:" $(leftovers) >&2
-        rc=1
-    fi
+    teardown_clean || rc=1
     rm -rf "$tmp"
     exit "$rc"
 }

@@ -64,12 +64,7 @@ cleanup() {
             curl -sS --max-time 2 "$STS/-/mock/requests" >&2 || true
             echo >&2
         fi
-        step "docker-compose down -v"
-        teardown || rc=1
-        if [[ -n "$(leftovers)" ]]; then
-            echo "left behind by project $PROJECT:" $(leftovers) >&2
-            rc=1
-        fi
+        teardown_clean || rc=1
     fi
     rm -rf "$tmp"
     if [[ $rc == 0 ]]; then echo "SMOKE PASSED"; else echo "SMOKE FAILED (exit $rc)" >&2; fi

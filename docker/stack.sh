@@ -13,6 +13,18 @@ leftovers() {
     docker volume ls -q --filter "$label"
 }
 
+# Down with volumes; fails if anything of the project is left behind.
+teardown_clean() {
+    local rc=0
+    step "docker-compose down -v"
+    teardown || rc=1
+    if [[ -n "$(leftovers)" ]]; then
+        echo "left behind by project $PROJECT:" $(leftovers) >&2
+        rc=1
+    fi
+    return "$rc"
+}
+
 # wait_healthy SECONDS SERVICE...: until Docker reports each service's container healthy (its
 # image's `healthcheck` subcommand); fails at once on unhealthy or exited.
 wait_healthy() {
