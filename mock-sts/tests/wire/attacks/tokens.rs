@@ -9,6 +9,7 @@ use mock_sts::WireError;
 use serde_json::{Value, json};
 
 use super::{RsaKey, World, assert_refused, b64, issuer_public_key_forms};
+use crate::support::element;
 
 #[tokio::test]
 async fn a_token_with_alg_none_in_any_letter_case_is_refused() {
@@ -244,4 +245,28 @@ async fn an_unknown_alg_spelling_or_a_critical_header_extension_is_refused() {
         assert_refused(&world.assume(&token).await, &WireError::invalid_signature());
     }
     assert_eq!(world.assume(&world.token).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_token_over_twenty_thousand_characters_is_refused_before_it_is_read() {
+    let world = World::start().await;
+    let mut parts = world.parts();
+    let padding = 20_000 - world.token.len();
+    parts
+        .claims
+        .insert("pad".into(), json!("x".repeat(padding)));
+    // Signed by the issuer and padded past botocore's 20000-character limit for the token.
+    let token = parts.signed_by_issuer();
+    assert!(token.len() > 20_000);
+    let answer = world.assume(&token).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(
+        element(&answer.body, "Code").as_deref(),
+        Some("ValidationError")
+    );
+    let message = element(&answer.body, "Message").unwrap();
+    assert!(message.contains("'webIdentityToken'"), "{message}");
+    // At the limit it is read, and refused only for what it is: not a JWT.
+    let at_limit = "x".repeat(20_000);
+    assert_refused(&world.assume(&at_limit).await, &WireError::not_a_jwt());
 }
