@@ -66,7 +66,10 @@ async fn no_token_secret_key_or_session_token_is_ever_written_anywhere() {
         .await
         .unwrap();
     let policy = TrustPolicy::for_issuer(&fed).string_like("sub", "project_path:mygroup/*");
-    let role = fed.create_role(Role::new("gitlab-ci", policy)).await.unwrap();
+    let role = fed
+        .create_role(Role::new("gitlab-ci", policy))
+        .await
+        .unwrap();
     let token = fed
         .mint(IdToken::new("sts.amazonaws.com").project_path("mygroup/myproject"))
         .await
@@ -81,7 +84,12 @@ async fn no_token_secret_key_or_session_token_is_ever_written_anywhere() {
         secret_access_key: "wrong-secret-but-still-a-secret-0123456789".to_owned(),
         ..assumed.credentials.clone()
     };
-    errors.push(fed.caller_identity(&wrong_secret).await.unwrap_err().to_string());
+    errors.push(
+        fed.caller_identity(&wrong_secret)
+            .await
+            .unwrap_err()
+            .to_string(),
+    );
     // A refused token (another group), and a forged one (its signature from another token).
     let other = fed
         .mint(IdToken::new("sts.amazonaws.com").project_path("evil/project"))
@@ -107,9 +115,15 @@ async fn no_token_secret_key_or_session_token_is_ever_written_anywhere() {
         ("the job's token", token.as_str().to_owned()),
         ("the token's signature", signature.to_owned()),
         ("the refused token", other.as_str().to_owned()),
-        ("the issued secret key", assumed.credentials.secret_access_key.clone()),
+        (
+            "the issued secret key",
+            assumed.credentials.secret_access_key.clone(),
+        ),
         ("the issued session token", session_token),
-        ("the wrong secret key", wrong_secret.secret_access_key.clone()),
+        (
+            "the wrong secret key",
+            wrong_secret.secret_access_key.clone(),
+        ),
         ("the admin secret key", admin_secret),
     ];
     drop(fed);

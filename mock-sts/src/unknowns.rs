@@ -147,6 +147,12 @@ pub const REQUIRE_DISCOVERY_ISSUER_MATCH: bool = true;
 /// and `none` cannot work with an issuer's public keys. Anything else is an invalid signature.
 pub const ALLOWED_ALGORITHMS: &[&str] = &["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 
+/// Whether a token whose header has a `crit` member is refused. RFC 7515 section 4.1.11 makes a
+/// JWS invalid when `crit` names an extension the recipient does not understand (or is empty, or
+/// not a list of names); mock-sts understands none, so any `crit` fails as an invalid signature.
+/// AWS does not say what it does with `crit`.
+pub const REFUSE_CRITICAL_HEADER_PARAMETERS: bool = true;
+
 /// Whether the issuer must send its certificate chain in order (leaf first, each certificate
 /// issued by the next). AWS documents only that IAM cannot register a provider whose chain is out
 /// of order ("Could not connect to openid configuration of provider"); fedlab also refuses such a

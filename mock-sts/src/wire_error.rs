@@ -40,6 +40,55 @@ impl WireError {
     pub fn trust_policy_denied() -> Self {
         Self::from_aws(&errors::AwsError::WebIdentityAccessDenied)
     }
+
+    /// What STS answers to AssumeRoleWithWebIdentity for a token that is not three base64url
+    /// JSON-object parts (`InvalidIdentityToken`).
+    pub fn not_a_jwt() -> Self {
+        Self::from_aws(&AwsError::NotAJwt)
+    }
+
+    /// What STS answers for a token whose signature or algorithm no issuer key verifies.
+    pub fn invalid_signature() -> Self {
+        Self::from_aws(&AwsError::InvalidSignature)
+    }
+
+    /// What STS answers when the issuer's key for the token cannot be had (unreachable issuer,
+    /// unknown `kid`, unusable JWKS).
+    pub fn verification_key_unavailable() -> Self {
+        Self::from_aws(&AwsError::VerificationKeyUnavailable)
+    }
+
+    /// What STS answers for an `exp`, `nbf` or `iat` that is not an integer.
+    pub fn invalid_timestamp() -> Self {
+        Self::from_aws(&AwsError::InvalidTimestamp)
+    }
+
+    /// What STS answers for a token whose `nbf` lies beyond the leeway in the future.
+    pub fn token_not_yet_valid() -> Self {
+        Self::from_aws(&AwsError::TokenNotYetValid)
+    }
+
+    /// What STS answers for a token none of whose `aud` values is a client ID of the provider.
+    pub fn incorrect_audience() -> Self {
+        Self::from_aws(&AwsError::IncorrectAudience)
+    }
+
+    /// What STS answers for a token whose `iss` names no IAM OIDC provider of the account.
+    pub fn no_provider_for(issuer: &str) -> Self {
+        Self::from_aws(&AwsError::NoOpenIdConnectProvider {
+            issuer: issuer.to_owned(),
+        })
+    }
+
+    /// What STS answers for a token that lacks `claim` (one of `aud`, `sub`, `iss`, `exp`).
+    pub fn missing_claim(claim: &'static str) -> Self {
+        Self::from_aws(&AwsError::MissingClaim { claim })
+    }
+
+    /// What STS answers for a token that expired before `now` (both Unix seconds).
+    pub fn token_expired(now: i64, exp: i64) -> Self {
+        Self::from_aws(&AwsError::TokenExpired { now, exp })
+    }
 }
 
 /// The session tags (`https://aws.amazon.com/tags`) and source identity

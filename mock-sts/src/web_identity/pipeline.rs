@@ -224,7 +224,8 @@ impl<'a> Run<'a> {
     }
 
     /// The issuer's key for the token, fetched over HTTPS. An algorithm outside the allowed list
-    /// fails here already, before any fetch: no key could verify it.
+    /// or a critical header extension fails here already, before any fetch: no key could verify
+    /// it.
     async fn key(&mut self) -> Result<Arc<VerifyingKey>, AwsError> {
         if let Some(key) = &self.key {
             return Ok(key.clone());
@@ -236,6 +237,11 @@ impl<'a> Run<'a> {
         let kid = jwt.header_str("kid").map(str::to_owned);
         if !unknowns::ALLOWED_ALGORITHMS.contains(&alg.as_str()) {
             self.facts.detail = Some(format!("alg {alg:?} is not accepted"));
+            return Err(AwsError::InvalidSignature);
+        }
+        // No extension is understood here, so any critical one makes the token invalid.
+        if unknowns::REFUSE_CRITICAL_HEADER_PARAMETERS && jwt.header.contains_key("crit") {
+            self.facts.detail = Some("header has crit, and no extension is understood".to_owned());
             return Err(AwsError::InvalidSignature);
         }
         let sts = self.sts;

@@ -9,6 +9,7 @@
     reason = "test helpers outside #[test] functions panic on purpose: a panic is the failure report"
 )]
 
+mod attacks;
 mod bounded;
 mod iam;
 mod iam_managed;
