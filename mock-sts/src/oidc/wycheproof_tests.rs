@@ -130,8 +130,9 @@ fn public_jwks(private: &Value) -> Value {
 }
 
 /// The signature steps STS takes for a compact JWS: the header's algorithm must be one it
-/// accepts, the key is picked from the JWKS by `kid`, and the signature must verify under it.
-/// (STS then requires the payload to be a JWT's claims, which Wycheproof's payloads are not.)
+/// accepts (and it must have no `crit` member), the key is picked from the JWKS by `kid`, and the
+/// signature must verify under it. (STS then requires the payload to be a JWT's claims, which
+/// Wycheproof's payloads are not.)
 fn sts_accepts_signature(jwks: &Value, jws: &str) -> bool {
     let parts: Vec<&str> = jws.split('.').collect();
     let [header, payload, signature] = parts[..] else {
@@ -145,7 +146,9 @@ fn sts_accepts_signature(jwks: &Value, jws: &str) -> bool {
         return false;
     };
     let alg = header["alg"].as_str().unwrap_or_default();
-    if !unknowns::ALLOWED_ALGORITHMS.contains(&alg) {
+    if !unknowns::ALLOWED_ALGORITHMS.contains(&alg)
+        || (unknowns::REFUSE_CRITICAL_HEADER_PARAMETERS && header.get("crit").is_some())
+    {
         return false;
     }
     let keys: Vec<Arc<VerifyingKey>> = parse_jwks(jwks)
