@@ -118,6 +118,12 @@ pub const KEY_CACHE_TTL: Duration = Duration::from_secs(60);
 /// A token whose `kid` is not in the cached JWKS triggers one refetch, at most this often.
 pub const UNKNOWN_KID_REFETCH_INTERVAL: Duration = Duration::from_secs(5);
 
+/// The largest discovery document or JWKS STS reads, in bytes; a larger one is "Couldn't retrieve
+/// verification key". AWS documents no limit. GitLab's are a few kilobytes (its JWKS holds two or
+/// three RSA keys); 64 KiB leaves room for many keys while an issuer cannot make STS buffer
+/// without end.
+pub const MAX_ISSUER_DOCUMENT_BYTES: usize = 64 * 1024;
+
 /// Whether a token without `kid` needs a JWKS of exactly one key. AWS does not say how it picks a
 /// key without a `kid`; fedlab refuses to guess among several ("Couldn't retrieve verification
 /// key") rather than try the first.

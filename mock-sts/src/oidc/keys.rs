@@ -175,9 +175,23 @@ pub(super) async fn get_json(client: &reqwest::Client, url: &str) -> Result<Valu
                 response.status()
             )));
         }
-        response
-            .json::<Value>()
+        let mut response = response;
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
+            .map_err(|e| FetchError::Unavailable(format!("GET {url}: {}", error_chain(&e))))?
+        {
+            // Read no further than the cap: an issuer cannot make STS buffer without end.
+            if body.len() + chunk.len() > unknowns::MAX_ISSUER_DOCUMENT_BYTES {
+                return Err(FetchError::Unavailable(format!(
+                    "GET {url}: body larger than {} bytes",
+                    unknowns::MAX_ISSUER_DOCUMENT_BYTES
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        serde_json::from_slice::<Value>(&body)
             .map_err(|e| FetchError::Unavailable(format!("GET {url}: body is not JSON: {e}")))
     };
     tokio::time::timeout(unknowns::KEY_FETCH_TIMEOUT, fetch)
@@ -252,5 +266,43 @@ mod tests {
         assert!(select(&keys[..1], None).is_ok());
         assert!(select(&keys, Some("b")).is_ok());
         assert!(select(&keys, Some("c")).is_err());
+    }
+
+    /// Serves `body` as JSON on 127.0.0.1 and returns its URL.
+    async fn serving(body: String) -> String {
+        let app = axum::Router::new().route(
+            "/jwks",
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        body,
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}/jwks")
+    }
+
+    fn padded_jwks(bytes: usize) -> String {
+        let padding = "x".repeat(bytes.saturating_sub(24));
+        format!(r#"{{"keys":[],"padding":"{padding}"}}"#)
+    }
+
+    #[tokio::test]
+    async fn a_key_set_larger_than_the_cap_is_not_read_and_one_within_it_is() {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let within = serving(padded_jwks(unknowns::MAX_ISSUER_DOCUMENT_BYTES - 1024)).await;
+        assert!(get_json(&client, &within).await.is_ok());
+        let beyond = serving(padded_jwks(unknowns::MAX_ISSUER_DOCUMENT_BYTES + 1024)).await;
+        let refused = get_json(&client, &beyond).await.unwrap_err();
+        assert!(
+            matches!(&refused, FetchError::Unavailable(why) if why.contains("larger than")),
+            "{refused:?}"
+        );
     }
 }
