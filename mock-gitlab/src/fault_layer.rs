@@ -5,8 +5,8 @@
 //! handlers answered, so it does not depend on how the documents are built.
 //!
 //! Per request, in this order: `slow` delays; then the first of `throttle` (429),
-//! `*_unavailable` (connection closed), `*_status` answers instead of the handler; otherwise the
-//! handler answers and the body faults rewrite its body.
+//! `*_unavailable` (connection closed), `*_status`, `jwks_redirect` (302) answers instead of the
+//! handler; otherwise the handler answers and the body faults rewrite its body.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -157,6 +157,13 @@ async fn shape(state: &AppState, route: Route, seq: u64, request: Request, next:
     {
         return Outcome::new(status_answer(status), Some(fault.clone()));
     }
+    if let Some(fault @ Fault::JwksRedirect { location }) = active
+        .faults()
+        .iter()
+        .find(|f| route == Route::Jwks && matches!(f, Fault::JwksRedirect { .. }))
+    {
+        return Outcome::new(redirect_answer(location), Some(fault.clone()));
+    }
     let response = next.run(request).await;
     rewrite(state, &active, route, response, delayed_by).await
 }
@@ -208,6 +215,26 @@ fn status_answer(status: u16) -> Response {
         text,
     )
         .into_response()
+}
+
+/// `302 Found` to `location` (validated when the fault was set; one that slipped through in-process
+/// is answered as a 500 rather than sent malformed).
+fn redirect_answer(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (
+            StatusCode::FOUND,
+            [
+                (header::LOCATION, value),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; charset=utf-8"),
+                ),
+            ],
+            "302 Found\n",
+        )
+            .into_response(),
+        Err(_) => status_answer(500),
+    }
 }
 
 /// A response hyper refuses to write. Under `spawn` the connection is already closed and this is

@@ -44,6 +44,13 @@ pub enum Fault {
         /// The HTTP status to answer with.
         status: u16,
     },
+    /// JWKS requests are answered with `302 Found` and `Location: <location>`, as an instance
+    /// behind a proxy that sends the keys elsewhere might. AWS's key fetch follows no redirect,
+    /// so STS: "Couldn't retrieve verification key …" (inferred), and `location` is never asked.
+    JwksRedirect {
+        /// The absolute `http`/`https` URL the answer points to.
+        location: String,
+    },
     /// Discovery and JWKS answers are delayed by `ms` milliseconds. STS allows the issuer 5
     /// seconds; beyond that: "Couldn't retrieve verification key …".
     Slow {
@@ -100,6 +107,10 @@ enum WireFault {
         #[serde(deserialize_with = "answerable_status")]
         status: u16,
     },
+    JwksRedirect {
+        #[serde(deserialize_with = "absolute_url")]
+        location: String,
+    },
     Slow {
         ms: u64,
     },
@@ -122,6 +133,7 @@ impl From<WireFault> for Fault {
             WireFault::JwksUnavailable {} => Self::JwksUnavailable,
             WireFault::DiscoveryStatus { status } => Self::DiscoveryStatus { status },
             WireFault::JwksStatus { status } => Self::JwksStatus { status },
+            WireFault::JwksRedirect { location } => Self::JwksRedirect { location },
             WireFault::Slow { ms } => Self::Slow { ms },
             WireFault::Throttle { after } => Self::Throttle { after },
             WireFault::MalformedJwks {} => Self::MalformedJwks,
@@ -151,6 +163,25 @@ fn is_answerable(status: u16) -> bool {
     (200..=599).contains(&status)
 }
 
+/// Accepts an absolute `http`/`https` URL that fits in a `Location` header.
+fn absolute_url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let location = String::deserialize(deserializer)?;
+    if is_redirect_target(&location) {
+        Ok(location)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "location {location:?} is not an absolute http or https URL"
+        )))
+    }
+}
+
+fn is_redirect_target(location: &str) -> bool {
+    let scheme_ok = ["http://", "https://"]
+        .iter()
+        .any(|scheme| location.len() > scheme.len() && location.starts_with(scheme));
+    scheme_ok && axum::http::HeaderValue::from_str(location).is_ok()
+}
+
 impl Fault {
     /// The `kind` name, as in JSON and on the command line.
     pub fn kind(&self) -> &'static str {
@@ -159,6 +190,7 @@ impl Fault {
             Self::JwksUnavailable => "jwks_unavailable",
             Self::DiscoveryStatus { .. } => "discovery_status",
             Self::JwksStatus { .. } => "jwks_status",
+            Self::JwksRedirect { .. } => "jwks_redirect",
             Self::Slow { .. } => "slow",
             Self::Throttle { .. } => "throttle",
             Self::MalformedJwks => "malformed_jwks",
@@ -172,24 +204,27 @@ impl Fault {
     }
 
     /// The argument of the `KIND:ARG` form, if this kind has one.
-    fn argument(&self) -> Option<u64> {
+    fn argument(&self) -> Option<String> {
         match self {
             Self::DiscoveryStatus { status } | Self::JwksStatus { status } => {
-                Some((*status).into())
+                Some(status.to_string())
             }
-            Self::Slow { ms } => Some(*ms),
-            Self::Throttle { after } => Some(*after),
+            Self::JwksRedirect { location } => Some(location.clone()),
+            Self::Slow { ms } => Some(ms.to_string()),
+            Self::Throttle { after } => Some(after.to_string()),
             _ => None,
         }
     }
 }
 
-/// The JSON field that carries a kind's command-line argument.
-fn argument_field(kind: &str) -> Option<&'static str> {
+/// The JSON field that carries a kind's command-line argument, and whether it is text (else a
+/// whole number).
+fn argument_field(kind: &str) -> Option<(&'static str, bool)> {
     match kind {
-        "discovery_status" | "jwks_status" => Some("status"),
-        "slow" => Some("ms"),
-        "throttle" => Some("after"),
+        "discovery_status" | "jwks_status" => Some(("status", false)),
+        "jwks_redirect" => Some(("location", true)),
+        "slow" => Some(("ms", false)),
+        "throttle" => Some(("after", false)),
         _ => None,
     }
 }
@@ -198,7 +233,7 @@ fn argument_field(kind: &str) -> Option<&'static str> {
 /// accepted form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "fault {input:?}: {reason} (write KIND or KIND:ARG, e.g. jwks_unavailable, slow:6000, throttle:2, jwks_status:503)"
+    "fault {input:?}: {reason} (write KIND or KIND:ARG, e.g. jwks_unavailable, slow:6000, throttle:2, jwks_status:503, jwks_redirect:https://keys.test/jwks)"
 )]
 pub struct ParseFaultError {
     input: String,
@@ -222,12 +257,16 @@ impl FromStr for Fault {
         let mut object = serde_json::Map::new();
         object.insert("kind".to_owned(), kind.into());
         if let Some(argument) = argument {
-            let field =
+            let (field, text) =
                 argument_field(kind).ok_or_else(|| invalid(format!("{kind} takes no argument")))?;
-            let number: u64 = argument
-                .parse()
-                .map_err(|_| invalid(format!("{argument:?} is not a whole number")))?;
-            object.insert(field.to_owned(), number.into());
+            if text {
+                object.insert(field.to_owned(), argument.into());
+            } else {
+                let number: u64 = argument
+                    .parse()
+                    .map_err(|_| invalid(format!("{argument:?} is not a whole number")))?;
+                object.insert(field.to_owned(), number.into());
+            }
         }
         serde_json::from_value(object.into()).map_err(|e| invalid(e.to_string()))
     }
@@ -252,6 +291,14 @@ pub(crate) fn validate(faults: &[Fault]) -> Result<(), String> {
         {
             return Err(format!(
                 "fault {fault}: status {status} is not one a server can answer with (200 to 599)"
+            ));
+        }
+        if let Fault::JwksRedirect { location } = fault
+            && !is_redirect_target(location)
+        {
+            return Err(format!(
+                "fault {}: location {location:?} is not an absolute http or https URL",
+                fault.kind()
             ));
         }
     }

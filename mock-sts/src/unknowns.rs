@@ -100,6 +100,13 @@ pub const EXPIRY_LEEWAY_SECS: i64 = 300;
 /// five minutes it allows on `exp`.
 pub const NOT_BEFORE_LEEWAY_SECS: i64 = 300;
 
+/// Whether a token issued in the future (`iat` later than now plus `NOT_BEFORE_LEEWAY_SECS`) is
+/// refused, with the same "Token is not valid yet" as a future `nbf`. AWS documents no check of a
+/// future `iat` (it does check an old one: "Token too old"); a token minted by a clock that runs
+/// ahead is the case, and RFC 7519 section 4.1.6 lets a recipient judge a token by its age, so
+/// fedlab refuses what it cannot date.
+pub const REFUSE_FUTURE_IAT: bool = true;
+
 /// How long after its expiry a session's credentials still answer `ExpiredToken`; after that (or
 /// once `Config::session_capacity` newer expired sessions are remembered) they answer as keys
 /// never issued (`InvalidClientTokenId`, S3's `InvalidAccessKeyId`). AWS documents no limit; a
@@ -110,6 +117,12 @@ pub const EXPIRED_SESSION_RETENTION: Duration = Duration::from_secs(24 * 60 * 60
 /// Each request of the key retrieval (the discovery document, then the JWKS) must be answered in
 /// full within this, like AWS's documented 5-second limit on the identity provider's latency.
 pub const KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Whether the key fetch (discovery document, then JWKS) follows an HTTP redirect. AWS
+/// documents that the `jwks_uri` must answer with the keys and says nothing of redirects; a
+/// followed redirect would let whoever answers one choose where the keys come from (RFC 8725
+/// section 3.10), so fedlab follows none and answers a 3xx like any other failed fetch.
+pub const FOLLOW_ISSUER_REDIRECTS: bool = false;
 
 /// How long fetched keys are reused. AWS caches for an unknown time; a short cache keeps key
 /// rotation scenarios honest while sparing the issuer a fetch per call.

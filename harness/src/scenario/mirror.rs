@@ -160,6 +160,9 @@ pub(super) enum Fault {
         #[schemars(range(min = 200, max = 599))]
         status: u16,
     },
+    /// JWKS requests are answered with 302 to `location`, an absolute http(s) URL (AWS follows
+    /// no redirect).
+    JwksRedirect { location: String },
     /// Discovery and JWKS answers are delayed by `ms` milliseconds (AWS waits 5 seconds).
     Slow { ms: u64 },
     /// The first `after` key fetches are answered, every later one with 429 `Retry later`.

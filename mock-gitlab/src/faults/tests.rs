@@ -20,6 +20,15 @@ fn the_command_line_form_parses_slow_and_a_status() {
         "ci_key_missing".parse::<Fault>().unwrap(),
         Fault::CiKeyMissing
     );
+    // The argument is everything after the first colon, so a URL keeps its own.
+    assert_eq!(
+        "jwks_redirect:https://keys.test:8443/jwks"
+            .parse::<Fault>()
+            .unwrap(),
+        Fault::JwksRedirect {
+            location: "https://keys.test:8443/jwks".into()
+        }
+    );
 }
 
 #[test]
@@ -29,6 +38,9 @@ fn the_command_line_form_round_trips_through_display() {
         Fault::JwksUnavailable,
         Fault::DiscoveryStatus { status: 500 },
         Fault::JwksStatus { status: 404 },
+        Fault::JwksRedirect {
+            location: "http://127.0.0.1:9/keys".into(),
+        },
         Fault::Slow { ms: 1 },
         Fault::Throttle { after: 0 },
         Fault::MalformedJwks,
@@ -54,6 +66,13 @@ fn a_misspelt_or_incomplete_command_line_fault_is_an_error_that_says_why() {
         ("ci_key_missing:1", "takes no argument"),
         ("jwks_status:42", "200 to 599"),
         ("jwks_status:600", "200 to 599"),
+        ("jwks_redirect", "location"),
+        ("jwks_redirect:/relative", "absolute http or https URL"),
+        (
+            "jwks_redirect:ftp://keys.test/",
+            "absolute http or https URL",
+        ),
+        ("jwks_redirect:https://", "absolute http or https URL"),
     ];
     for (text, expected) in cases {
         let message = text.parse::<Fault>().unwrap_err().to_string();

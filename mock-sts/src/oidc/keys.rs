@@ -155,9 +155,18 @@ impl KeyFetcher {
         reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(redirect_policy())
             .build()
             .map_err(|e| FetchError::Unavailable(format!("client setup: {e}")))
+    }
+}
+
+/// Whether a fetch follows redirects, as `unknowns::FOLLOW_ISSUER_REDIRECTS` says.
+pub(super) fn redirect_policy() -> reqwest::redirect::Policy {
+    if unknowns::FOLLOW_ISSUER_REDIRECTS {
+        reqwest::redirect::Policy::limited(5)
+    } else {
+        reqwest::redirect::Policy::none()
     }
 }
 

@@ -33,7 +33,7 @@ impl KeyFetcher {
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(super::keys::redirect_policy())
             .build()
             .map_err(|e| format!("client setup: {e}"))?;
         let discovery = format!("{url}/.well-known/openid-configuration");

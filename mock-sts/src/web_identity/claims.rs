@@ -14,6 +14,8 @@ pub(super) struct Claims {
     pub(super) subject: String,
     pub(super) exp: i64,
     pub(super) nbf: Option<i64>,
+    /// `iat`, when present (checked only against the future, `unknowns::REFUSE_FUTURE_IAT`).
+    pub(super) iat: Option<i64>,
     /// `aud` as a list: one string, or the strings of an array.
     pub(super) audiences: Vec<String>,
     /// `https://aws.amazon.com/tags`, when present.
@@ -33,7 +35,7 @@ impl Claims {
         }
         let exp = jwt.timestamp("exp")?.unwrap_or_default();
         let nbf = jwt.timestamp("nbf")?;
-        jwt.timestamp("iat")?;
+        let iat = jwt.timestamp("iat")?;
         let issuer = match jwt.claim_str("iss") {
             Some(issuer) => issuer.to_owned(),
             None => jwt
@@ -47,6 +49,7 @@ impl Claims {
             subject: jwt.claim_str("sub").unwrap_or_default().to_owned(),
             exp,
             nbf,
+            iat,
             audiences: jwt.audiences().into_iter().map(str::to_owned).collect(),
             session_tags: lenient(session_claims::session_tags(&jwt.claims))?,
             source_identity: lenient(session_claims::source_identity(&jwt.claims))?,

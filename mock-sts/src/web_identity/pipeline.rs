@@ -220,6 +220,13 @@ impl<'a> Run<'a> {
             self.facts.detail = Some(format!("nbf {nbf} is after now {now}"));
             return Err(AwsError::TokenNotYetValid);
         }
+        if let Some(iat) = claims.iat
+            && unknowns::REFUSE_FUTURE_IAT
+            && iat > now + unknowns::NOT_BEFORE_LEEWAY_SECS
+        {
+            self.facts.detail = Some(format!("iat {iat} is after now {now}"));
+            return Err(AwsError::TokenNotYetValid);
+        }
         Ok(())
     }
 

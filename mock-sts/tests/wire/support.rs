@@ -64,6 +64,10 @@ impl Issuer {
         Ok(Self { gitlab, https })
     }
 
+    pub(crate) fn set_faults(&self, faults: Vec<mock_gitlab::Fault>) {
+        self.gitlab.set_faults(faults);
+    }
+
     /// `https://localhost:PORT`
     pub(crate) fn url(&self) -> &str {
         self.gitlab.issuer()

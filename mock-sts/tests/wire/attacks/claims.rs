@@ -1,5 +1,5 @@
 //! Attacks through the claims, each token signed with the issuer's own key so that the claim
-//! alone decides the answer (catalogue classes 14, 15, 17, 18).
+//! alone decides the answer (catalogue classes 14, 15, 16, 17, 18).
 
 use mock_sts::WireError;
 use serde_json::{Value, json};
@@ -122,4 +122,68 @@ async fn an_nbf_beyond_the_leeway_or_a_malformed_nbf_or_iat_is_refused() {
     }
     let token = world.with_claim("nbf", Some(json!(NOW + 299)));
     assert_eq!(world.assume(&token).await.status, 200);
+}
+
+#[tokio::test]
+async fn an_iat_in_the_future_beyond_the_leeway_is_refused_like_an_early_nbf() {
+    let world = World::start().await;
+    for iat in [NOW + 301, i64::MAX] {
+        let token = world.with_claim("iat", Some(json!(iat)));
+        assert_refused(
+            &world.assume(&token).await,
+            &WireError::token_not_yet_valid(),
+        );
+    }
+    // A clock a little ahead is within the leeway, and an old iat is not this check's business.
+    for iat in [NOW + 299, NOW, NOW - 3600, 0] {
+        let token = world.with_claim("iat", Some(json!(iat)));
+        assert_eq!(world.assume(&token).await.status, 200, "iat {iat}");
+    }
+}
+
+#[tokio::test]
+async fn an_azp_that_differs_from_aud_neither_admits_nor_stands_in_for_the_audience() {
+    let world = World::start().await;
+    let host = world.issuer.host().to_owned();
+    // For a self-managed OIDC provider the `:aud` key is the token's `aud`: AWS maps `azp` onto
+    // `:aud` for Google only ("Available keys for AWS OIDC federation", IAM User Guide).
+    let token = world.with_claim("azp", Some(json!("another-client")));
+    assert_eq!(world.assume(&token).await.status, 200);
+
+    // An azp equal to the registered client ID does not rescue an aud that is not registered.
+    let mut parts = world.parts();
+    parts.claims.insert("aud".into(), json!("another-client"));
+    parts
+        .claims
+        .insert("azp".into(), json!("sts.amazonaws.com"));
+    assert_refused(
+        &world.assume(&parts.signed_by_issuer()).await,
+        &WireError::incorrect_audience(),
+    );
+
+    // Nor does it satisfy a trust policy's `:aud` condition, and `:azp` is not a key mock-sts
+    // sets, so a condition on it sees an absent key.
+    let provider = format!(
+        "arn:aws:iam::{}:oidc-provider/{host}",
+        crate::support::ACCOUNT
+    );
+    for (name, key, value) in [
+        ("aud-is-azp", format!("{host}:aud"), "another-client"),
+        ("azp-condition", format!("{host}:azp"), "another-client"),
+    ] {
+        let policy = json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": provider},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {key: value}}
+            }]
+        });
+        world.sts.create_role(name, None, &policy.to_string()).await;
+        assert_refused(
+            &world.sts.assume(name, &token).await,
+            &WireError::trust_policy_denied(),
+        );
+    }
 }

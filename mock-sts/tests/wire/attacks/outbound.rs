@@ -1,6 +1,7 @@
 //! Key hints in the token header (`jku`, `x5u`, `jwk`, `x5c`) never make mock-sts fetch anything:
 //! it asks the provider's issuer, over its discovery document, and nobody else (catalogue
-//! class 6; RFC 8725 section 3.10).
+//! class 6; RFC 8725 section 3.10), and a JWKS answer that redirects is not followed either
+//! (class 24).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -120,4 +121,33 @@ async fn key_hints_in_the_header_cause_no_outbound_request_and_the_token_is_refu
         }),
         "{fetched:?}"
     );
+}
+
+#[tokio::test]
+async fn a_jwks_that_redirects_elsewhere_is_not_followed_and_no_key_is_found() {
+    let world = World::start().await;
+    let decoy = Decoy::start().await;
+    world
+        .issuer
+        .set_faults(vec![mock_gitlab::Fault::JwksRedirect {
+            location: format!("{}/oauth/discovery/keys", decoy.url),
+        }]);
+    assert_refused(
+        &world.assume(&world.token).await,
+        &WireError::verification_key_unavailable(),
+    );
+    // The issuer was asked and answered 302; nobody else was asked.
+    let jwks = world
+        .issuer
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/oauth/discovery/keys")
+        .count();
+    assert!(jwks >= 1, "the JWKS was requested");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(decoy.accepted(), 0, "mock-sts followed the redirect");
+
+    // Once the issuer serves its keys again, the same token gets in.
+    world.issuer.set_faults(Vec::new());
+    assert_eq!(world.assume(&world.token).await.status, 200);
 }
