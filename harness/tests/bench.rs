@@ -238,3 +238,35 @@ async fn an_endpoint_run_without_the_role_it_needs_is_refused_before_any_load() 
 
     assert!(err.to_string().contains("--role-arn"), "{err}");
 }
+
+#[tokio::test]
+async fn the_mixed_workload_gets_each_request_its_own_answer_and_mock_sts_counts_every_one() {
+    let options = BenchOptions {
+        warmup: Duration::from_millis(200),
+        ..short(Workload::Mixed)
+    };
+
+    let report = fedlab::bench::run(&options).await.unwrap();
+
+    assert_eq!(
+        (report.requests, report.ok, report.error_count()),
+        (REQUESTS, REQUESTS, 0),
+        "{}",
+        report.text()
+    );
+    assert_eq!(
+        (
+            report.server_errors,
+            report.mismatches,
+            report.transport_errors
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(
+        report.mock_sts_counted,
+        Some(report.warmup_requests + report.requests),
+        "{}",
+        report.text()
+    );
+    assert!(report.text().contains(": equal"), "{}", report.text());
+}

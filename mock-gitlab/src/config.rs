@@ -4,7 +4,9 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::admin_access::AdminAccess;
 use crate::faults::Fault;
 use crate::issuer::{Issuer, IssuerError};
 use crate::keys::SigningAlgorithm;
@@ -35,6 +37,18 @@ impl Clock for FixedClock {
         self.0
     }
 }
+
+/// How long a client has to send a request's headers, and how long a connection may go without
+/// sending a byte (before its first request, and idle between requests) before it is closed. 30 s
+/// is hyper's own default for the first.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a client has to send a request's whole body once its headers are in; past it the
+/// answer is `408` with a JSON message, and the connection is closed.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest request body read, in bytes; a larger one is answered `413` with a JSON message
+/// without being read further. The mock's bodies (a mint request, a fault list) are a few hundred
+/// bytes; GitLab's own limits sit in front of it in nginx and Workhorse.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// How to run mock-gitlab. Start from [`Config::new`] and set fields; the struct is
 /// `non_exhaustive` so later options (version profiles, keys, faults) can join it without
@@ -75,6 +89,12 @@ pub struct Config {
     pub id_tokens_issuer_url: Option<String>,
     /// Issuer faults in force from the start; default none. See [`Fault`].
     pub faults: Vec<Fault>,
+    /// See [`DEFAULT_HEADER_READ_TIMEOUT`].
+    pub header_read_timeout: Duration,
+    /// See [`DEFAULT_BODY_READ_TIMEOUT`].
+    pub body_read_timeout: Duration,
+    /// Who may reach the mock's own routes (`/-/mock/…`); default everyone.
+    pub admin: AdminAccess,
 }
 
 impl Config {
@@ -91,6 +111,9 @@ impl Config {
             signing_algorithm: SigningAlgorithm::Rs256,
             id_tokens_issuer_url: None,
             faults: Vec::new(),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            admin: AdminAccess::On,
         }
     }
 
@@ -123,6 +146,9 @@ impl fmt::Debug for Config {
             .field("signing_algorithm", &self.signing_algorithm)
             .field("id_tokens_issuer_url", &self.id_tokens_issuer_url)
             .field("faults", &self.faults)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("admin", &self.admin)
             .finish()
     }
 }

@@ -7,6 +7,10 @@
 //! [`Connections::close`] makes that stream fail its next read or write. The response that
 //! hyper then tries to send never reaches the socket, and the client sees the connection end
 //! (HTTP/1.1: "connection closed before message completed"; HTTP/2: the connection goes away).
+//!
+//! The same stream closes a connection whose client has sent nothing for the idle limit
+//! (`Config::header_read_timeout`): one that never starts its TLS handshake or its first request,
+//! or an HTTP/2 connection (which has no header deadline in hyper) gone quiet.
 
 use std::collections::HashMap;
 use std::io;
@@ -15,10 +19,12 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum_server::accept::Accept;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::time::{Instant, Sleep};
 
 /// The open connections, by peer address.
 #[derive(Debug, Default)]
@@ -62,11 +68,13 @@ impl Connections {
 #[derive(Debug, Clone)]
 pub(crate) struct Tracked {
     connections: Arc<Connections>,
+    idle: Duration,
 }
 
 impl Tracked {
-    pub(crate) fn new(connections: Arc<Connections>) -> Self {
-        Self { connections }
+    /// `idle`: how long a client may send nothing before its connection is closed.
+    pub(crate) fn new(connections: Arc<Connections>, idle: Duration) -> Self {
+        Self { connections, idle }
     }
 }
 
@@ -89,6 +97,8 @@ impl<S> Accept<TcpStream, S> for Tracked {
                     peer,
                     closed,
                     connections: Arc::clone(&self.connections),
+                    idle: self.idle,
+                    silence_ends: Box::pin(tokio::time::sleep(self.idle)),
                 };
                 (stream, service)
             });
@@ -103,6 +113,9 @@ pub(crate) struct Closable {
     peer: SocketAddr,
     closed: Arc<AtomicBool>,
     connections: Arc<Connections>,
+    idle: Duration,
+    /// When the client's silence ends the connection; every byte read pushes it back.
+    silence_ends: Pin<Box<Sleep>>,
 }
 
 impl Closable {
@@ -126,12 +139,27 @@ impl Drop for Closable {
 
 impl AsyncRead for Closable {
     fn poll_read(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         self.check()?;
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) if buf.filled().len() > before => {
+                let later = Instant::now() + this.idle;
+                this.silence_ends.as_mut().reset(later);
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending if this.silence_ends.as_mut().poll(cx).is_ready() => {
+                Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client sent nothing within the idle limit",
+                )))
+            }
+            other => other,
+        }
     }
 }
 

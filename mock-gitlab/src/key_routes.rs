@@ -20,16 +20,21 @@ use crate::profile::Feature;
 use crate::reset;
 use crate::state::AppState;
 
-/// These routes, for the router to merge. `/-/jwks` exists only where the profile has it, so
-/// from 17.0 it is a 404 like any unknown path.
+/// The GitLab route, for the router to merge. `/-/jwks` exists only where the profile has it,
+/// so from 17.0 it is a 404 like any unknown path.
 pub(crate) fn routes(state: &AppState) -> Router<Arc<AppState>> {
-    let mut router = Router::new()
-        .route(KEYS_ROTATE_PATH, post(rotate))
-        .route(RESET_PATH, post(reset));
+    let router = Router::new();
     if state.profile.has(Feature::LegacyJwksPath) {
-        router = router.route(LEGACY_JWKS_PATH, get(discovery::keys));
+        return router.route(LEGACY_JWKS_PATH, get(discovery::keys));
     }
     router
+}
+
+/// The mock's own routes, for the router to merge with the other admin routes.
+pub(crate) fn admin_routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route(KEYS_ROTATE_PATH, post(rotate))
+        .route(RESET_PATH, post(reset))
 }
 
 /// `POST /-/mock/keys/rotate` body. An empty body means `{}`.

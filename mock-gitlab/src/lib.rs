@@ -17,6 +17,10 @@
 // Hooks for the micro-benchmarks in benches/; not part of the API.
 #[doc(hidden)]
 pub mod bench_api;
+// Public: `Config::admin` is one.
+mod admin_access;
+// Every request's body, read with a cap and a deadline before any handler sees it.
+mod body_guard;
 mod claims;
 mod config;
 mod connections;
@@ -45,10 +49,14 @@ mod state;
 mod tls;
 mod version;
 
+pub use admin_access::{AdminAccess, ParseAdminAccessError};
 pub use claims::{
     Audience, EnvironmentSpec, MintRequest, MintResponse, RefType, TokenKind, UserIdentity,
 };
-pub use config::{Clock, Config, FixedClock, SystemClock};
+pub use config::{
+    Clock, Config, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, FixedClock,
+    MAX_BODY_BYTES, SystemClock,
+};
 pub use error::Error;
 pub use faults::{Fault, ParseFaultError};
 pub use health_probe::{HEALTHCHECK_TIMEOUT, HealthError, HealthProbe, probe as probe_health};

@@ -102,6 +102,18 @@ struct Args {
         value_delimiter = ','
     )]
     faults: Vec<mock_gitlab::Fault>,
+    /// Who may reach the mock's own routes (/-/mock/…: minting, key rotation, faults, the
+    /// request log, reset): `on` (everyone), `loopback` (peers on 127.0.0.0/8 or ::1 only) or
+    /// `off` (404 like any unknown path). GitLab's /-/health is always served.
+    #[arg(long, env = "MOCK_GITLAB_ADMIN", default_value = "on")]
+    admin: mock_gitlab::AdminAccess,
+    /// Seconds a client has to send a request's headers, and may send nothing at all, before its
+    /// connection is closed.
+    #[arg(long, value_name = "SECONDS", env = "MOCK_GITLAB_HEADER_READ_TIMEOUT", default_value_t = mock_gitlab::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout: u64,
+    /// Seconds a client has to send a request's whole body; then the answer is 408.
+    #[arg(long, value_name = "SECONDS", env = "MOCK_GITLAB_BODY_READ_TIMEOUT", default_value_t = mock_gitlab::DEFAULT_BODY_READ_TIMEOUT.as_secs())]
+    body_read_timeout: u64,
 }
 
 fn read_pem(what: &str, path: &Path) -> anyhow::Result<String> {
@@ -196,6 +208,9 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     config.signing_algorithm = args.signing_algorithm;
     config.gitlab_version = args.gitlab_version;
     config.id_tokens_issuer_url = args.id_tokens_issuer_url;
+    config.admin = args.admin;
+    config.header_read_timeout = std::time::Duration::from_secs(args.header_read_timeout);
+    config.body_read_timeout = std::time::Duration::from_secs(args.body_read_timeout);
     // The ready line always names a ca.pem file, so without --state-dir the binary makes
     // (and later removes) a temp dir of its own; the library writes nothing in that case.
     let owned_dir = match &args.state_dir {

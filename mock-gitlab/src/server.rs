@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
+use hyper_util::rt::TokioTimer;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
@@ -219,11 +220,20 @@ pub async fn spawn(mut config: Config) -> Result<RunningGitlab, Error> {
     let handle = Handle::new();
     let state = Arc::new(state);
     let tls_config = chain.server_config(Arc::clone(&state.faults), issuer.host())?;
-    let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(tls_config))
+    let idle = config.header_read_timeout;
+    let mut server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(tls_config))
         .map_err(|e| Error::io("start the HTTPS server", e))?
-        // Under TLS, so a fault can close a connection before any byte of an answer.
-        .map(|tls| tls.acceptor(Tracked::new(Arc::clone(&state.connections))))
+        // Under TLS, so a fault can close a connection before any byte of an answer, and a
+        // connection that sends nothing (not even its TLS handshake or its first request) is
+        // closed once idle that long.
+        .map(|tls| tls.acceptor(Tracked::new(Arc::clone(&state.connections), idle)))
         .handle(handle.clone());
+    // axum-server sets no timer, so hyper would wait for a request's headers forever.
+    server
+        .http_builder()
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout);
     let kid = state.keys.current().kid().to_owned();
     let gitlab_version = state.profile.version();
     let keys = Arc::clone(&state.keys);

@@ -1,7 +1,9 @@
 //! What every request handler shares: the issuer, the keys, the clock and the version profile.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::admin_access::AdminAccess;
 use crate::config::{Clock, Config};
 use crate::connections::Connections;
 use crate::error::Error;
@@ -25,6 +27,10 @@ pub(crate) struct AppState {
     pub(crate) requests: Arc<RequestLog>,
     /// Open connections, so a fault can close one without an answer.
     pub(crate) connections: Arc<Connections>,
+    /// `Config::body_read_timeout`.
+    pub(crate) body_read_timeout: Duration,
+    /// `Config::admin`.
+    pub(crate) admin: AdminAccess,
 }
 
 impl AppState {
@@ -44,6 +50,8 @@ impl AppState {
             faults: Arc::new(FaultSet::new(config.faults.clone())),
             requests: Arc::new(RequestLog::new(request_log::CAPACITY)),
             connections: Arc::new(Connections::default()),
+            body_read_timeout: config.body_read_timeout,
+            admin: config.admin,
         })
     }
 }

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
+use crate::admin_access::AdminAccess;
 use crate::clock::{Clock, SystemClock};
 use crate::seed::Seed;
 
@@ -57,6 +59,14 @@ pub struct Config {
     pub s3_max_total_size: u64,
     /// Bucket names that belong to "another account" (`BucketAlreadyExists`).
     pub s3_foreign_buckets: Vec<String>,
+    /// How long a client has to send a request's headers (and how long a keep-alive connection
+    /// may sit idle), on both listeners; past it the connection is closed without an answer.
+    pub header_read_timeout: Duration,
+    /// How long a client has to send a request's whole body once its headers are in; past it
+    /// the answer is `RequestTimeout` and the connection is closed.
+    pub body_read_timeout: Duration,
+    /// Who may reach the admin routes (`/-/mock/…`); health is always served.
+    pub admin: AdminAccess,
 }
 
 impl Config {
@@ -81,6 +91,9 @@ impl Config {
                 .iter()
                 .map(|name| (*name).to_owned())
                 .collect(),
+            header_read_timeout: crate::unknowns::HEADER_READ_TIMEOUT,
+            body_read_timeout: crate::unknowns::BODY_READ_TIMEOUT,
+            admin: AdminAccess::On,
         }
     }
 }
@@ -104,6 +117,9 @@ impl fmt::Debug for Config {
             .field("s3_max_object_size", &self.s3_max_object_size)
             .field("s3_max_total_size", &self.s3_max_total_size)
             .field("s3_foreign_buckets", &self.s3_foreign_buckets)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("admin", &self.admin)
             .finish()
     }
 }

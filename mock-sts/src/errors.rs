@@ -48,6 +48,12 @@ pub(crate) enum AwsError {
     /// `empty` is AWS's one worded case ("missing value for decimal type").
     MalformedInput { empty: bool },
     InternalFailure,
+    /// The body did not arrive in full within `Config::body_read_timeout`.
+    RequestTimeout,
+    /// The body is larger than `unknowns::MAX_QUERY_BODY_BYTES` (`max`).
+    RequestEntityTooLarge { max: usize },
+    /// The body ended (or broke off) before its declared length.
+    IncompleteBody,
 
     // --- parameter validation ---------------------------------------------------------------
     Validation(Vec<Violation>),
@@ -134,6 +140,9 @@ impl AwsError {
             Self::InvalidAction { .. } => "InvalidAction",
             Self::MalformedInput { .. } => "MalformedInput",
             Self::InternalFailure => "InternalFailure",
+            Self::RequestTimeout => "RequestTimeout",
+            Self::RequestEntityTooLarge { .. } => "RequestEntityTooLarge",
+            Self::IncompleteBody => "IncompleteBody",
             Self::Validation(_) | Self::DurationExceedsMaxSession | Self::InvalidRoleArn { .. } => {
                 "ValidationError"
             }
@@ -183,6 +192,7 @@ impl AwsError {
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             Self::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::RequestEntityTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::WebIdentityAccessDenied
             | Self::IamAccessDenied { .. }
             | Self::MissingAuthenticationToken
@@ -214,7 +224,11 @@ impl AwsError {
     /// The `xmlns` of the `<ErrorResponse>`: the service's own, except for protocol-level errors.
     pub(crate) fn namespace<'a>(&self, service_namespace: &'a str) -> &'a str {
         match self {
-            Self::InvalidAction { .. } => AWS_FAULT_NAMESPACE,
+            // Refused before the body could say which service it is for, as an unknown action is.
+            Self::InvalidAction { .. }
+            | Self::RequestTimeout
+            | Self::RequestEntityTooLarge { .. }
+            | Self::IncompleteBody => AWS_FAULT_NAMESPACE,
             _ => service_namespace,
         }
     }
@@ -237,6 +251,13 @@ impl AwsError {
             Self::MalformedInput { empty: true } => "missing value for decimal type".to_owned(),
             Self::MalformedInput { empty: false } => return None,
             Self::InternalFailure => "The request processing has failed because of an unknown error, exception or failure.".to_owned(),
+            // S3's attested words for the same event (see `S3Error::RequestTimeout`).
+            Self::RequestTimeout => "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.".to_owned(),
+            Self::RequestEntityTooLarge { max } => {
+                format!("Request body is larger than the {max} bytes this endpoint accepts.")
+            }
+            // S3's words for the same event (`S3Error::IncompleteBody`).
+            Self::IncompleteBody => "You did not provide the number of bytes specified by the Content-Length HTTP header".to_owned(),
             Self::Validation(violations) => validation_message(violations),
             Self::DurationExceedsMaxSession => {
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
@@ -374,6 +395,9 @@ impl AwsError {
             | Self::NoSuchPolicy { .. }
             | Self::NoSuchPolicyVersion { .. } => Confidence::Inferred,
             Self::InvalidRoleArn { .. }
+            | Self::RequestTimeout
+            | Self::RequestEntityTooLarge { .. }
+            | Self::IncompleteBody
             | Self::InvalidSignature
             | Self::TokenNotYetValid
             | Self::InvalidTimestamp

@@ -13,7 +13,11 @@
 //! `GET /-/mock/state`.
 
 mod admin;
+// Public: `Config::admin` is one.
+mod admin_access;
 mod auth;
+// Reading a request body with a cap and a deadline.
+mod body;
 // Hooks for the micro-benchmarks in benches/; not part of the API.
 #[doc(hidden)]
 pub mod bench_api;
@@ -25,6 +29,8 @@ mod error;
 mod errors;
 // `mock-sts healthcheck`: a probe of a running server, for container health checks.
 mod health_probe;
+// The HTTP/1.1 server loop both listeners run: header-read timeout, header size, peer address.
+mod http_server;
 mod iam;
 mod iam_api;
 mod ids;
@@ -58,6 +64,7 @@ mod xml;
 
 use axum::Router;
 
+pub use admin_access::{AdminAccess, ParseAdminAccessError};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
     Config, DEFAULT_ACCOUNT_ID, DEFAULT_ADMIN_ACCESS_KEY_ID, DEFAULT_ADMIN_SECRET_ACCESS_KEY,

@@ -77,6 +77,17 @@ struct Args {
     /// `aws:` section, or of `GET /-/mock/state`).
     #[arg(long, env = "MOCK_STS_SEED")]
     seed: Option<std::path::PathBuf>,
+    /// Who may reach the admin routes (/-/mock/…): `on` (everyone), `loopback` (peers on
+    /// 127.0.0.0/8 or ::1 only) or `off`. /-/mock/health is always served.
+    #[arg(long, env = "MOCK_STS_ADMIN", default_value = "on")]
+    admin: mock_sts::AdminAccess,
+    /// Seconds a client has to send a request's headers (also the idle limit of a keep-alive
+    /// connection); the connection is then closed.
+    #[arg(long, value_name = "SECONDS", env = "MOCK_STS_HEADER_READ_TIMEOUT", default_value_t = mock_sts::unknowns::HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout: u64,
+    /// Seconds a client has to send a request's whole body; then the answer is RequestTimeout.
+    #[arg(long, value_name = "SECONDS", env = "MOCK_STS_BODY_READ_TIMEOUT", default_value_t = mock_sts::unknowns::BODY_READ_TIMEOUT.as_secs())]
+    body_read_timeout: u64,
 }
 
 #[tokio::main]
@@ -121,6 +132,9 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     config.s3_listen = args.s3_listen;
     config.s3_max_object_size = args.s3_max_object_size;
     config.s3_max_total_size = args.s3_max_total_size;
+    config.admin = args.admin;
+    config.header_read_timeout = std::time::Duration::from_secs(args.header_read_timeout);
+    config.body_read_timeout = std::time::Duration::from_secs(args.body_read_timeout);
     for path in &args.trust_ca {
         let pem = std::fs::read_to_string(path)
             .with_context(|| format!("failed to read --trust-ca {}", path.display()))?;

@@ -155,6 +155,12 @@ impl RequestLog {
         entries
     }
 
+    /// How many entries were ever pushed: the newest sequence number handed out. Neither the
+    /// capacity nor `clear` nor a reset lowers it.
+    pub(crate) fn total(&self) -> u64 {
+        self.next_seq.load(Ordering::Relaxed) - 1
+    }
+
     pub(crate) fn clear(&self) {
         for shard in 0..self.shards.len() as u64 {
             self.shard(shard).clear();
@@ -182,6 +188,8 @@ mod tests {
         let seqs: Vec<u64> = log.since(0).iter().map(|e| e.seq).collect();
         assert_eq!(seqs, vec![2, 3]);
         assert_eq!(log.since(2).len(), 1);
+        log.clear();
+        assert_eq!(log.total(), 3);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::{admin, server};
 
 pub(crate) fn router(state: Arc<Sts>) -> Router {
     Router::new()
-        .merge(admin::routes())
+        .merge(admin::routes(&state))
         .fallback(any(server::handle))
         .with_state(state)
 }

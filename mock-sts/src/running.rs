@@ -1,6 +1,5 @@
 //! A mock-sts serving on a socket in the current tokio runtime, and what it tells its starter.
 
-use axum::serve::ListenerExt as _;
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,6 +9,7 @@ use tokio::sync::{oneshot, watch};
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::http_server;
 use crate::request_log::LogEntry;
 use crate::routes;
 use crate::seed::Seed;
@@ -105,8 +105,8 @@ impl Drop for RunningSts {
 /// Binds `config.listen` and `config.s3_listen` (port 0 picks a free port) and serves both until
 /// the handle is dropped.
 pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
-    let listener = bind(config.listen).await?;
-    let s3_listener = bind(config.s3_listen).await?;
+    let listener = bind(config.listen)?;
+    let s3_listener = bind(config.s3_listen)?;
     let addr = listener.local_addr().map_err(Error::LocalAddr)?;
     let s3_addr = s3_listener.local_addr().map_err(Error::LocalAddr)?;
     let ready = Ready {
@@ -123,9 +123,20 @@ pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
         seeding::apply(&state, &filled)?;
     }
     state.mark_start();
+    let header_read_timeout = state.config.header_read_timeout;
     let shutdown = vec![
-        serve(listener, routes::router(Arc::clone(&state)), "mock-sts"),
-        serve(s3_listener, s3::router(Arc::clone(&state)), "mock-sts S3"),
+        http_server::serve(
+            listener,
+            routes::router(Arc::clone(&state)),
+            header_read_timeout,
+            "mock-sts",
+        ),
+        http_server::serve(
+            s3_listener,
+            s3::router(Arc::clone(&state)),
+            header_read_timeout,
+            "mock-sts S3",
+        ),
     ];
     Ok(RunningSts {
         addr,
@@ -136,36 +147,6 @@ pub async fn spawn(config: Config) -> Result<RunningSts, Error> {
     })
 }
 
-async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, Error> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| Error::Bind { addr, source })
-}
-
-/// Serves `router` on `listener` in a task of its own; the sender stops it.
-fn serve(
-    listener: tokio::net::TcpListener,
-    router: axum::Router,
-    name: &'static str,
-) -> oneshot::Sender<()> {
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    // An answer leaves in one write, but its client may be waiting on an ACK for its own last
-    // small write; without TCP_NODELAY, Nagle's algorithm can hold an exchange for 40 ms.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(err) = tcp.set_nodelay(true) {
-            tracing::debug!(%err, "TCP_NODELAY not set");
-        }
-    });
-    tokio::spawn(async move {
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                // A dropped sender means the same as a sent stop.
-                let _ = stopped.await;
-            })
-            .await;
-        if let Err(err) = served {
-            tracing::error!(%err, "{name} stopped");
-        }
-    });
-    shutdown
+fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, Error> {
+    http_server::bind(addr).map_err(|source| Error::Bind { addr, source })
 }

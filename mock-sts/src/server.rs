@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
 
+use crate::body::{self, BodyError};
 use crate::caller_identity::get_caller_identity;
 use crate::errors::AwsError;
 use crate::outcome::{Facts, Outcome};
@@ -16,7 +17,7 @@ use crate::respond::{self, Answer, Exchange};
 use crate::service::Service;
 use crate::state::Sts;
 use crate::web_identity::assume_role_with_web_identity;
-use crate::{iam_api, ids, sigv4};
+use crate::{iam_api, ids, sigv4, unknowns};
 
 /// STS's API version.
 const STS_VERSION: &str = "2011-06-15";
@@ -29,10 +30,35 @@ pub(crate) async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let received = sts.config.clock.now();
     let request_id = ids::request_id();
+    let read = body::read(
+        body,
+        &headers,
+        unknowns::MAX_QUERY_BODY_BYTES,
+        sts.config.body_read_timeout,
+    )
+    .await;
+    let body = match read {
+        Ok(body) => body,
+        Err(err) => {
+            let exchange = Exchange {
+                method: &method,
+                headers: &headers,
+                received,
+                request_id,
+                action: None,
+            };
+            let outcome = Outcome::new(Err(unreadable(err)), Facts::default());
+            let answer = Answer::Outcome {
+                service: Service::Sts,
+                outcome,
+            };
+            return body::closing(respond::respond(&sts, exchange, answer));
+        }
+    };
     let params = request_params(&method, &uri, &headers, &body);
     let action = params.get("Action").map(str::to_owned);
     let post_without_type = method == Method::POST && !headers.contains_key(header::CONTENT_TYPE);
@@ -60,6 +86,17 @@ pub(crate) async fn handle(
         action,
     };
     respond::respond(&sts, exchange, answer)
+}
+
+/// What a body that could not be read is answered with.
+fn unreadable(err: BodyError) -> AwsError {
+    match err {
+        BodyError::TooLarge => AwsError::RequestEntityTooLarge {
+            max: unknowns::MAX_QUERY_BODY_BYTES,
+        },
+        BodyError::TimedOut => AwsError::RequestTimeout,
+        BodyError::Incomplete => AwsError::IncompleteBody,
+    }
 }
 
 /// Form body (POST with the form content type) first, then the query string; first key wins.

@@ -223,3 +223,30 @@ pub const S3_FOREIGN_BUCKETS: &[&str] =
 /// `true`: a chunk or trailer signature that does not match is `SignatureDoesNotMatch` (403) with
 /// the plain message, without the canonical request S3 adds for the seed signature.
 pub const S3_CHUNK_SIGNATURE_MISMATCH_IS_SIGNATURE_DOES_NOT_MATCH: bool = true;
+
+/// How long a client has to send a request's line and headers, counted from when the connection
+/// waits for them (so also how long a keep-alive connection may sit idle between requests). Past
+/// it the connection is closed without an answer, as hyper does. AWS documents no value; real
+/// clients send their headers in one write, and 30 s is hyper's own default.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client has to send a request's whole body, counted from the end of its headers.
+/// Past it the answer is `RequestTimeout` (400) and the connection is closed. S3's answer is
+/// attested; its own limit is an idle timeout of unknown length. A whole-body deadline is the
+/// stricter choice (a client trickling a byte now and then cannot hold a request open), and at
+/// 60 s a 64 MiB object (the default S3 cap) still needs only about 1 MiB/s. The Query API's
+/// answer to a slow body is unknown: the same code and words, `Confidence::Chosen`.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The largest request line plus headers read, in bytes: past it hyper answers
+/// `431 Request Header Fields Too Large` without a body and closes the connection. AWS's limit
+/// for STS and IAM is unknown (S3's documented one is 8 KiB of headers). 64 KiB leaves room for a
+/// GET carrying a 20,000-character web identity token and a session policy in its query string.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// The largest body the STS and IAM endpoint reads, in bytes: a larger one (by its
+/// `Content-Length`, or once read that far) is answered `413 RequestEntityTooLarge` without being
+/// read further. AWS's limit is unknown. IAM's model allows a policy document of 131,072
+/// characters, three times that once percent-encoded; 1 MiB holds such a request with room to
+/// spare (axum's default was 2 MB, answered in plain text).
+pub const MAX_QUERY_BODY_BYTES: usize = 1024 * 1024;

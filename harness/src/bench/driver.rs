@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
+use super::answer::FailureClass;
 use super::options::Stop;
 use super::plan::Plan;
 
@@ -24,6 +25,10 @@ pub(super) struct Tally {
     pub(super) latency_us: Histogram<u64>,
     pub(super) ok: u64,
     pub(super) errors: BTreeMap<String, u64>,
+    /// The errors by class.
+    pub(super) transport_errors: u64,
+    pub(super) server_errors: u64,
+    pub(super) mismatches: u64,
     pub(super) elapsed: Duration,
 }
 
@@ -33,6 +38,9 @@ impl Tally {
             latency_us: Histogram::new_from(template),
             ok: 0,
             errors: BTreeMap::new(),
+            transport_errors: 0,
+            server_errors: 0,
+            mismatches: 0,
             elapsed: Duration::ZERO,
         }
     }
@@ -41,6 +49,9 @@ impl Tally {
         // Both histograms have the same bounds, so adding cannot fail.
         let _ = self.latency_us.add(&other.latency_us);
         self.ok += other.ok;
+        self.transport_errors += other.transport_errors;
+        self.server_errors += other.server_errors;
+        self.mismatches += other.mismatches;
         for (failure, count) in other.errors {
             *self.errors.entry(failure).or_default() += count;
         }
@@ -85,7 +96,14 @@ pub(super) async fn drive(
                 tally.latency_us.saturating_record(micros.max(LOWEST_US));
                 match answer {
                     Ok(()) => tally.ok += 1,
-                    Err(failure) => *tally.errors.entry(failure).or_default() += 1,
+                    Err(failure) => {
+                        match failure.class {
+                            FailureClass::Transport => tally.transport_errors += 1,
+                            FailureClass::ServerError => tally.server_errors += 1,
+                            FailureClass::Mismatch => tally.mismatches += 1,
+                        }
+                        *tally.errors.entry(failure.text).or_default() += 1;
+                    }
                 }
                 n = n.wrapping_add(1);
             }
@@ -97,6 +115,7 @@ pub(super) async fn drive(
         match joined {
             Ok(tally) => total.merge(tally),
             Err(err) => {
+                total.mismatches += 1;
                 *total
                     .errors
                     .entry(format!("load task failed: {err}"))

@@ -17,6 +17,12 @@ pub enum Workload {
     Mint,
     /// PutObject and GetObject of small objects, alternately, with session credentials.
     S3,
+    /// A fixed rotation of valid AssumeRoleWithWebIdentity calls (each with its own session
+    /// name, which the answer must echo), refused ones (tampered signature, wrong audience,
+    /// expired token, bad DurationSeconds) and GetCallerIdentity with session credentials (which
+    /// must answer that session's ARN). Reports mock-sts's own request count next to the number
+    /// sent.
+    Mixed,
 }
 
 impl Workload {
@@ -27,6 +33,7 @@ impl Workload {
             Self::Jwks => "jwks",
             Self::Mint => "mint",
             Self::S3 => "s3",
+            Self::Mixed => "mixed",
         }
     }
 }
@@ -84,6 +91,8 @@ pub struct BenchOptions {
     pub warmup: Duration,
     /// `None`: the in-process federation.
     pub endpoint: Option<Endpoint>,
+    /// `mixed` against mocks running elsewhere (reset before the run); `None`: in-process.
+    pub mocks: Option<crate::RemoteMocks>,
     /// The region SigV4 signs for.
     pub region: String,
 }
@@ -96,6 +105,7 @@ impl BenchOptions {
             stop: Stop::After(Duration::from_secs(10)),
             warmup: Duration::from_secs(2),
             endpoint: None,
+            mocks: None,
             region: mock_sts::DEFAULT_REGION.to_owned(),
         }
     }

@@ -4,10 +4,10 @@
 use aws_smithy_runtime_api::client::identity::Identity;
 use reqwest::header::{CONTENT_TYPE, HOST};
 
-use super::sign::{Service, host_of, sign_request};
+use super::answer::{FORM, Failure, expect_200, send_signed};
+use super::mixed::Mixed;
+use super::sign::{Service, host_of};
 use crate::aws_query::element;
-
-const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
 /// Everything the requests of one run need, prepared before the clock starts. Not `Debug`: the
 /// bodies hold tokens and the identities secrets.
@@ -34,11 +34,9 @@ pub(super) enum Plan {
         identity: Identity,
         region: String,
     },
+    /// Boxed: it is several times the size of the others.
+    Mixed(Box<Mixed>),
 }
-
-/// Why an answer does not count as a success: an AWS code with its status (`403
-/// AccessDenied`), another status, a transport failure, or a 200 that a client could not use.
-pub(super) type Failure = String;
 
 impl Plan {
     /// Sends request number `n` (of this connection) and checks the answer.
@@ -66,7 +64,7 @@ impl Plan {
                 {
                     Ok(())
                 } else {
-                    Err("200 without credentials".to_owned())
+                    Err(Failure::mismatch("200 without credentials"))
                 }
             }
             Self::CallerIdentity {
@@ -83,7 +81,7 @@ impl Plan {
                 if element(&text, "Arn").is_some_and(|arn| arn.starts_with("arn:")) {
                     Ok(())
                 } else {
-                    Err("200 without Arn".to_owned())
+                    Err(Failure::mismatch("200 without Arn"))
                 }
             }
             Self::Jwks {
@@ -109,9 +107,10 @@ impl Plan {
                 .await?;
                 match serde_json::from_str::<mock_gitlab::MintResponse>(&text) {
                     Ok(minted) if minted.token.split('.').count() == 3 => Ok(()),
-                    _ => Err("200 without a token".to_owned()),
+                    _ => Err(Failure::mismatch("200 without a token")),
                 }
             }
+            Self::Mixed(mixed) => mixed.send(http).await,
             Self::S3 {
                 endpoint,
                 bucket,
@@ -134,7 +133,7 @@ impl Plan {
                     if text.len() == object.len() {
                         Ok(())
                     } else {
-                        Err("200 without the object".to_owned())
+                        Err(Failure::mismatch("200 without the object"))
                     }
                 }
             }
@@ -156,69 +155,24 @@ pub(super) fn put_object(
         .body(object.to_vec())
 }
 
-/// Signs, sends and expects a 200; the body on success.
-pub(super) async fn send_signed(
-    http: &reqwest::Client,
-    request: Result<http::Request<Vec<u8>>, http::Error>,
-    identity: &Identity,
-    service: Service,
-    region: &str,
-) -> Result<String, Failure> {
-    let mut request = request.map_err(|e| format!("request not built: {e}"))?;
-    sign_request(&mut request, identity, service, region)?;
-    let request = reqwest::Request::try_from(request.map(reqwest::Body::from))
-        .map_err(|e| format!("request not built: {e}"))?;
-    expect_200(http.execute(request).await).await
-}
-
-/// The body of a 200; otherwise the failure, named by AWS's `<Code>` when the body has one.
-pub(super) async fn expect_200(
-    response: Result<reqwest::Response, reqwest::Error>,
-) -> Result<String, Failure> {
-    let response = response.map_err(|e| transport(&e))?;
-    let status = response.status().as_u16();
-    let text = response.text().await.map_err(|e| transport(&e))?;
-    if status == 200 {
-        return Ok(text);
-    }
-    Err(match element(&text, "Code") {
-        Some(code) => format!("{status} {code}"),
-        None => format!("HTTP {status}"),
-    })
-}
-
-/// A transport failure by kind, not by its full text, so that one cause is one count.
-fn transport(err: &reqwest::Error) -> Failure {
-    let kind = if err.is_connect() {
-        "connect"
-    } else if err.is_timeout() {
-        "timeout"
-    } else if err.is_body() || err.is_decode() {
-        "body"
-    } else {
-        "request"
-    };
-    format!("transport: {kind}")
-}
-
 /// A JWKS as RFC 7517 defines it, with at least one key (a client could verify nothing with
 /// none).
 pub(super) fn check_key_set(text: &str) -> Result<(), Failure> {
     match serde_json::from_str::<jsonwebtoken::jwk::JwkSet>(text) {
         Ok(set) if !set.keys.is_empty() => Ok(()),
-        Ok(_) => Err("JWKS without keys".to_owned()),
-        Err(_) => Err("JWKS is not a key set".to_owned()),
+        Ok(_) => Err(Failure::mismatch("JWKS without keys")),
+        Err(_) => Err(Failure::mismatch("JWKS is not a key set")),
     }
 }
 
 /// A discovery document with the two fields a verifier needs.
 fn check_discovery(text: &str) -> Result<(), Failure> {
     let document: serde_json::Value =
-        serde_json::from_str(text).map_err(|_| "discovery is not JSON".to_owned())?;
+        serde_json::from_str(text).map_err(|_| Failure::mismatch("discovery is not JSON"))?;
     let field = |name: &str| document.get(name).and_then(serde_json::Value::as_str);
     match (field("issuer"), field("jwks_uri")) {
         (Some(_), Some(_)) => Ok(()),
-        _ => Err("discovery without issuer or jwks_uri".to_owned()),
+        _ => Err(Failure::mismatch("discovery without issuer or jwks_uri")),
     }
 }
 

@@ -25,6 +25,18 @@ pub struct Report {
     /// Everything else, by cause: `403 AccessDenied`, `HTTP 502`, `200 without credentials`,
     /// `transport: connect`.
     pub errors: BTreeMap<String, u64>,
+    /// Errors without an answer (connection failed, broke off or timed out).
+    pub transport_errors: u64,
+    /// Errors that were 5xx answers.
+    pub server_errors: u64,
+    /// Errors that were answers other than the request's own expected one.
+    pub mismatches: u64,
+    /// Requests of the warm-up, which `requests` leaves out.
+    pub warmup_requests: u64,
+    /// `mixed`: how many requests mock-sts itself counted during warm-up and measurement. With
+    /// no transport error, it equals `warmup_requests + requests` when nothing was lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mock_sts_counted: Option<u64>,
     /// `requests / seconds`.
     pub requests_per_second: f64,
     pub latency_ms: Latency,
@@ -54,6 +66,11 @@ impl Report {
             requests,
             ok: tally.ok,
             errors: tally.errors.clone(),
+            transport_errors: tally.transport_errors,
+            server_errors: tally.server_errors,
+            mismatches: tally.mismatches,
+            warmup_requests: 0,
+            mock_sts_counted: None,
             requests_per_second: if seconds > 0.0 {
                 requests as f64 / seconds
             } else {
@@ -90,6 +107,24 @@ impl Report {
             self.ok,
             self.error_count()
         );
+        let _ = writeln!(
+            out,
+            "  failed    {} transport, {} 5xx, {} wrong answers",
+            self.transport_errors, self.server_errors, self.mismatches
+        );
+        if let Some(counted) = self.mock_sts_counted {
+            let sent = self.warmup_requests + self.requests;
+            let verdict = if counted == sent {
+                "equal"
+            } else {
+                "DIFFERENT"
+            };
+            let _ = writeln!(
+                out,
+                "  counted   mock-sts {counted}, sent {sent} ({} warm-up + {} measured): {verdict}",
+                self.warmup_requests, self.requests
+            );
+        }
         let _ = writeln!(out, "  req/s     {:.1}", self.requests_per_second);
         let _ = writeln!(
             out,

@@ -4,28 +4,29 @@
 
 use std::time::Duration;
 
+use super::answer::{expect_200, send_signed};
 use super::options::{BenchError, BenchOptions, Endpoint, Stop, Workload};
-use super::plan::{Plan, check_key_set, expect_200, put_object, send_signed};
+use super::plan::{Plan, check_key_set, put_object};
 use super::sign::{Service, identity};
 use crate::aws_query::element;
 use crate::credentials::Credentials;
 use crate::{AssumeRoleWithWebIdentity, Federation, IdToken, OidcProvider, Role, TrustPolicy};
 
 /// The audience of GitLab's tutorial (`id_tokens: { ID_TOKEN: { aud: sts.amazonaws.com } }`).
-const AUDIENCE: &str = "sts.amazonaws.com";
+pub(super) const AUDIENCE: &str = "sts.amazonaws.com";
 /// The tutorial's condition: only `main` of projects in `mygroup`.
-const SUBJECT_PATTERN: &str = "project_path:mygroup/*:ref_type:branch:ref:main";
-const ROLE_NAME: &str = "fedlab-bench";
+pub(super) const SUBJECT_PATTERN: &str = "project_path:mygroup/*:ref_type:branch:ref:main";
+pub(super) const ROLE_NAME: &str = "fedlab-bench";
 const SESSION_NAME: &str = "fedlab-bench";
 const BUCKET: &str = "fedlab-bench";
 /// Tokens minted for `assume`: each is verified in full on every use, so a few are enough to
 /// keep one verification from being cached into meaning nothing.
-const TOKEN_POOL: usize = 8;
+pub(super) const TOKEN_POOL: usize = 8;
 /// Objects PUT and GET in turn by `s3`, each 1 KiB.
 const S3_KEYS: usize = 16;
 const S3_OBJECT_BYTES: usize = 1024;
 /// The longest session IAM allows (12 h), so credentials outlive any sensible run.
-const SESSION_SECONDS: u32 = 43_200;
+pub(super) const SESSION_SECONDS: u32 = 43_200;
 /// A request taking longer than this counts as `transport: timeout` rather than stalling a run.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -36,6 +37,9 @@ pub(super) struct Prepared {
     pub(super) target: String,
     /// Kept alive for the run when the target is in-process.
     pub(super) federation: Option<Federation>,
+    /// mock-sts's request log, whose `x-mock-requests-total` header counts what it answered
+    /// (`mixed` only).
+    pub(super) counter_url: Option<String>,
 }
 
 pub(super) async fn prepare(options: &BenchOptions) -> Result<Prepared, BenchError> {
@@ -71,6 +75,8 @@ async fn in_process(options: &BenchOptions) -> Result<Prepared, BenchError> {
         tokens.push(fed.mint(request).await?);
     }
     let plan = match options.workload {
+        // `bench::run` hands it to its own setup.
+        Workload::Mixed => return Err(setup("mixed has a setup of its own".to_owned())),
         Workload::Assume => Plan::Assume {
             url: sts_url,
             bodies: tokens
@@ -125,6 +131,7 @@ async fn in_process(options: &BenchOptions) -> Result<Prepared, BenchError> {
         client,
         target: "in-process".to_owned(),
         federation: Some(fed),
+        counter_url: None,
     })
 }
 
@@ -147,6 +154,8 @@ async fn against(endpoint: &Endpoint, options: &BenchOptions) -> Result<Prepared
         })
     };
     let plan = match options.workload {
+        // `bench::run` hands it to its own setup.
+        Workload::Mixed => return Err(setup("mixed has a setup of its own".to_owned())),
         Workload::Assume => {
             let role_arn = needed(&endpoint.role_arn, "--role-arn")?;
             let token = needed(&endpoint.token, "--token or --token-file")?;
@@ -185,12 +194,16 @@ async fn against(endpoint: &Endpoint, options: &BenchOptions) -> Result<Prepared
         client,
         target: url,
         federation: None,
+        counter_url: None,
     })
 }
 
 /// One keep-alive HTTP/1.1 pool with a connection for each concurrent request, loopback or
 /// the user's endpoint only (no proxy, no redirect followed).
-fn http_client(connections: usize, ca_pem: Option<&[u8]>) -> Result<reqwest::Client, BenchError> {
+pub(super) fn http_client(
+    connections: usize,
+    ca_pem: Option<&[u8]>,
+) -> Result<reqwest::Client, BenchError> {
     let failed = |e: reqwest::Error| setup(format!("an HTTP client: {e}"));
     let mut builder = reqwest::Client::builder()
         .http1_only()
@@ -207,7 +220,7 @@ fn http_client(connections: usize, ca_pem: Option<&[u8]>) -> Result<reqwest::Cli
 }
 
 /// Tokens outlive the warm-up and the run (an hour at least, for runs counted in requests).
-fn token_lifetime(options: &BenchOptions) -> Duration {
+pub(super) fn token_lifetime(options: &BenchOptions) -> Duration {
     let run = match options.stop {
         Stop::After(duration) => duration,
         Stop::Requests(_) => Duration::ZERO,
@@ -343,6 +356,6 @@ async fn s3_plan(
     })
 }
 
-fn setup(reason: String) -> BenchError {
+pub(super) fn setup(reason: String) -> BenchError {
     BenchError::Setup(reason)
 }

@@ -1,6 +1,7 @@
 //! `fedlab bench WORKLOAD`: [`crate::bench`] from the command line, as text or JSON; exit 1 when
 //! any answer failed its check.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use clap::Args;
 
 use super::exit_codes;
 use crate::bench::{BenchOptions, Endpoint, Stop, Workload, parse_duration};
+use crate::remote::RemoteMocks;
 
 #[derive(Debug, Args)]
 pub(super) struct BenchArgs {
@@ -57,6 +59,21 @@ pub(super) struct BenchArgs {
     /// The region requests are signed for.
     #[arg(long, default_value = mock_sts::DEFAULT_REGION)]
     region: String,
+    /// With --endpoint and `mixed`: mock-gitlab's issuer URL, as tokens and mock-sts see it.
+    /// `mixed` drives a running mock-sts and mock-gitlab like `fedlab run --target remote`, and
+    /// resets both first.
+    #[arg(long, value_name = "URL", requires = "endpoint")]
+    gitlab_url: Option<String>,
+    /// With --endpoint and `mixed`: where this machine reaches mock-gitlab.
+    #[arg(long, value_name = "HOST:PORT", requires = "endpoint")]
+    gitlab_address: Option<SocketAddr>,
+    /// With --endpoint and `mixed`: mock-gitlab's root CA (PEM).
+    #[arg(long, value_name = "FILE", requires = "endpoint")]
+    gitlab_ca: Option<PathBuf>,
+    /// With --endpoint and `mixed`: mock-sts's S3 endpoint (`mixed` sends it nothing; default
+    /// --endpoint).
+    #[arg(long, value_name = "URL", requires = "endpoint")]
+    s3_endpoint: Option<String>,
 }
 
 pub(super) async fn run(args: BenchArgs) -> anyhow::Result<i32> {
@@ -70,14 +87,21 @@ pub(super) async fn run(args: BenchArgs) -> anyhow::Result<i32> {
         ),
         (None, None) => None,
     };
-    let endpoint = args.endpoint.map(|url| Endpoint {
-        url,
-        role_arn: args.role_arn,
-        token,
-        sts_url: args.sts_endpoint,
-        bucket: args.bucket,
-        ca_file: args.ca_file,
-    });
+    let mocks = match (args.workload, &args.endpoint) {
+        (Workload::Mixed, Some(url)) => Some(running_mocks(url, &args)?),
+        _ => None,
+    };
+    let endpoint = args
+        .endpoint
+        .filter(|_| mocks.is_none())
+        .map(|url| Endpoint {
+            url,
+            role_arn: args.role_arn,
+            token,
+            sts_url: args.sts_endpoint,
+            bucket: args.bucket,
+            ca_file: args.ca_file,
+        });
     let options = BenchOptions {
         connections: args.connections,
         stop: match (args.requests, args.duration) {
@@ -87,6 +111,7 @@ pub(super) async fn run(args: BenchArgs) -> anyhow::Result<i32> {
         },
         warmup: args.warmup,
         endpoint,
+        mocks,
         region: args.region,
         ..BenchOptions::new(args.workload)
     };
@@ -101,4 +126,27 @@ pub(super) async fn run(args: BenchArgs) -> anyhow::Result<i32> {
     } else {
         exit_codes::OK
     })
+}
+
+/// `mixed` against a mock-sts at `sts_endpoint` and the mock-gitlab the flags name.
+fn running_mocks(sts_endpoint: &str, args: &BenchArgs) -> anyhow::Result<RemoteMocks> {
+    let (Some(issuer), Some(address), Some(ca)) =
+        (&args.gitlab_url, args.gitlab_address, &args.gitlab_ca)
+    else {
+        anyhow::bail!(
+            "`mixed` with --endpoint needs --gitlab-url, --gitlab-address and --gitlab-ca"
+        );
+    };
+    let ca_pem = std::fs::read_to_string(ca)
+        .with_context(|| format!("cannot read --gitlab-ca {}", ca.display()))?;
+    let mut mocks = RemoteMocks::compose(ca_pem);
+    mocks.sts_endpoint = sts_endpoint.to_owned();
+    mocks.s3_endpoint = args
+        .s3_endpoint
+        .clone()
+        .unwrap_or_else(|| sts_endpoint.to_owned());
+    mocks.issuer = issuer.clone();
+    mocks.gitlab_address = address;
+    mocks.region = args.region.clone();
+    Ok(mocks)
 }

@@ -109,6 +109,8 @@ pub(crate) enum S3Error {
     EntityTooLarge { proposed: u64, max: u64 },
     MissingContentLength,
     IncompleteBody,
+    /// The body did not arrive in full within `Config::body_read_timeout`.
+    RequestTimeout,
     InvalidDigest,
     BadDigest { expected: String, calculated: String },
     ChecksumMismatch { algorithm: ChecksumName },
@@ -157,6 +159,7 @@ impl S3Error {
             Self::EntityTooLarge { .. } => "EntityTooLarge",
             Self::MissingContentLength => "MissingContentLength",
             Self::IncompleteBody => "IncompleteBody",
+            Self::RequestTimeout => "RequestTimeout",
             Self::InvalidDigest => "InvalidDigest",
             Self::BadDigest { .. } | Self::ChecksumMismatch { .. } => "BadDigest",
             Self::InvalidRange { .. } => "InvalidRange",
@@ -216,6 +219,7 @@ impl S3Error {
             Self::EntityTooLarge { .. } => "Your proposed upload exceeds the maximum allowed size".to_owned(),
             Self::MissingContentLength => "You must provide the Content-Length HTTP header.".to_owned(),
             Self::IncompleteBody => "You did not provide the number of bytes specified by the Content-Length HTTP header".to_owned(),
+            Self::RequestTimeout => "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.".to_owned(),
             Self::InvalidDigest => "The Content-MD5 you specified was invalid.".to_owned(),
             Self::BadDigest { .. } => "The Content-MD5 you specified did not match what we received.".to_owned(),
             Self::ChecksumMismatch { algorithm } => format!("The {} you specified did not match the calculated checksum.", algorithm.as_str()),
@@ -316,9 +320,12 @@ impl S3Error {
     /// Where the bytes of this answer come from.
     pub(crate) fn confidence(&self) -> Confidence {
         match self {
+            // RequestTimeout: 400 with these words, quoted in aws/aws-sdk-js#281 and #4573 and
+            // aws/aws-sdk-go#411.
             Self::AnonymousAccessDenied
             | Self::BucketAlreadyExists { .. }
-            | Self::ExpiredToken { .. } => Confidence::Attested,
+            | Self::ExpiredToken { .. }
+            | Self::RequestTimeout => Confidence::Attested,
             Self::NoSuchBucket { .. }
             | Self::NoSuchKey { .. }
             | Self::BucketAlreadyOwnedByYou { .. }

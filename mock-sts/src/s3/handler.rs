@@ -16,6 +16,7 @@ use super::operation::{self, Operation};
 use super::respond::{self, Exchange, Success};
 use super::{buckets, list, objects};
 use crate::auth::Caller;
+use crate::body;
 use crate::errors::S3Error;
 use crate::sigv4;
 
@@ -35,8 +36,18 @@ pub(crate) async fn handle(
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let target = address::resolve(host, uri.path());
     let mut record = Record::default();
-    let result = run(&s3, &method, &uri, &headers, body, &target, &mut record).await;
-    respond::respond(&s3.sts, &exchange, record, result)
+    // Reading the body is the only wait in a call, so the body's deadline bounds the whole call;
+    // a call cut short has stored nothing (objects are stored after their body is read).
+    let within = s3.sts.config.body_read_timeout;
+    let call = run(&s3, &method, &uri, &headers, body, &target, &mut record);
+    let finished = tokio::time::timeout(within, call).await;
+    match finished {
+        Ok(result) => respond::respond(&s3.sts, &exchange, record, result),
+        Err(_elapsed) => {
+            let result = Err(S3Error::RequestTimeout);
+            body::closing(respond::respond(&s3.sts, &exchange, record, result))
+        }
+    }
 }
 
 async fn run(

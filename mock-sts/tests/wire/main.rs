@@ -9,13 +9,16 @@
     reason = "test helpers outside #[test] functions panic on purpose: a panic is the failure report"
 )]
 
+mod admin_access;
 mod attacks;
 mod bounded;
+mod hostile;
 mod iam;
 mod iam_managed;
 mod iam_providers;
 mod iam_roles;
 mod protocol;
+mod raw_http;
 mod request_log;
 mod reset;
 mod s3;
