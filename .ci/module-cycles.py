@@ -16,6 +16,13 @@ def modules(src):
             if rel[-1] in ('lib', 'main'): rel = rel[:-1]
             elif rel[-1] == 'mod': rel = rel[:-1]
             mods[tuple(rel)] = p
+    # `#[path = "..."] mod name;` in the crate root: a file from outside this directory.
+    for root_file in ('lib.rs', 'main.rs'):
+        root = os.path.join(src, root_file)
+        if not os.path.exists(root): continue
+        for path, name in re.findall(r'#\[path\s*=\s*"([^"]+)"\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;', open(root).read()):
+            mods[(name,)] = os.path.normpath(os.path.join(src, path))
+        break
     return mods
 
 def strip_comments(text):

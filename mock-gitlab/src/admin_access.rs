@@ -1,6 +1,9 @@
 //! Who may reach fedlab's admin routes (`/-/mock/…`): everyone, loopback peers only, or no one.
-//! GitLab's own `GET /-/health` is not one of them: it is served to everyone, so a container's
-//! health check keeps working.
+//! The health routes (mock-gitlab's `GET /-/health`, mock-sts's `GET /-/mock/health`) are not
+//! governed by it: they are served to everyone, so a container's health check keeps working.
+//!
+//! mock-sts compiles this same file (`#[path]`): the two mocks share no library crate, and one
+//! setting spelled and checked two ways would drift.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -14,7 +17,8 @@ pub enum AdminAccess {
     On,
     /// Only peers with a loopback address (`127.0.0.0/8`, `::1`, `::ffff:127.x.y.z`).
     Loopback,
-    /// No peer: the routes answer 404, as an unknown path does.
+    /// No peer: the routes answer as an unknown path does (mock-gitlab: 404; mock-sts: the
+    /// emulated API's answer).
     Off,
 }
 

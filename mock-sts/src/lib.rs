@@ -14,6 +14,8 @@
 
 mod admin;
 // Public: `Config::admin` is one.
+// The same file as mock-gitlab's: one `--admin` setting for both mocks.
+#[path = "../../mock-gitlab/src/admin_access.rs"]
 mod admin_access;
 mod auth;
 // Reading a request body with a cap and a deadline.
