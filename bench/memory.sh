@@ -9,24 +9,7 @@
 set -euo pipefail
 BIN="${BIN:-target/release}"
 REQUESTS="${1:-1000000}"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ready_line() { # FILE: the server's first stdout line, waited for up to 60 s
-    local deadline=$((SECONDS + 60))
-    until [[ -s "$1" ]]; do
-        ((SECONDS < deadline)) || { echo "no ready line in $1" >&2; exit 1; }
-        sleep 0.05
-    done
-    head -n1 "$1"
-}
-field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+. "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
 "$BIN/mock-gitlab" --state-dir "$tmp/gitlab" >"$tmp/gitlab.ready" 2>/dev/null &

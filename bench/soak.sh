@@ -27,24 +27,7 @@ export RUST_LOG=warn NO_COLOR=1
 for tool in fedlab mock-gitlab mock-sts; do
     [[ -x "$BIN/$tool" ]] || { echo "soak.sh: $BIN/$tool not found; run: cargo build --release -j2 -p fedlab -p mock-gitlab -p mock-sts" >&2; exit 1; }
 done
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ready_line() { # FILE: the server's first stdout line, waited for up to 60 s
-    local deadline=$((SECONDS + 60))
-    until [[ -s "$1" ]]; do
-        ((SECONDS < deadline)) || { echo "soak.sh: no ready line in $1" >&2; exit 1; }
-        sleep 0.05
-    done
-    head -n1 "$1"
-}
-field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+. "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 counted() { # mock-sts's running total of requests answered
     curl -fsS --max-time 10 -o /dev/null -D - "$1/-/mock/requests?since=18446744073709551615" |

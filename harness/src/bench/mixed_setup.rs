@@ -9,11 +9,11 @@ use super::mixed::{Mixed, Session, tamper};
 use super::options::{BenchError, BenchOptions};
 use super::plan::Plan;
 use super::setup::{
-    AUDIENCE, Prepared, ROLE_NAME, SESSION_SECONDS, SUBJECT_PATTERN, TOKEN_POOL, http_client,
-    setup, token_lifetime,
+    AUDIENCE, Prepared, ROLE_NAME, SESSION_SECONDS, TOKEN_POOL, http_client, setup, token_lifetime,
+    tutorial_account,
 };
 use super::sign::identity;
-use crate::{AssumeRoleWithWebIdentity, Federation, IdToken, OidcProvider, Role, TrustPolicy};
+use crate::{AssumeRoleWithWebIdentity, Federation, IdToken};
 
 /// The audience of the tokens minted for someone else.
 const OTHER_AUDIENCE: &str = "https://other.fedlab.test";
@@ -32,14 +32,7 @@ pub(super) async fn prepare(options: &BenchOptions) -> Result<Prepared, BenchErr
             (fed, mocks.sts_endpoint.clone())
         }
     };
-    fed.create_provider(OidcProvider::new().client_id(AUDIENCE))
-        .await?;
-    let policy = TrustPolicy::for_issuer(&fed)
-        .string_equals("aud", AUDIENCE)
-        .string_like("sub", SUBJECT_PATTERN);
-    let role = fed
-        .create_role(Role::new(ROLE_NAME, policy).max_session_duration(SESSION_SECONDS))
-        .await?;
+    let role = tutorial_account(&fed).await?;
     let lifetime = token_lifetime(options);
     let token = |audience: &str| {
         IdToken::new(audience)

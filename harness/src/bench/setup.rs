@@ -10,7 +10,9 @@ use super::plan::{Plan, check_key_set, put_object};
 use super::sign::{Service, identity};
 use crate::aws_query::element;
 use crate::credentials::Credentials;
-use crate::{AssumeRoleWithWebIdentity, Federation, IdToken, OidcProvider, Role, TrustPolicy};
+use crate::{
+    AssumeRoleWithWebIdentity, CreatedRole, Federation, IdToken, OidcProvider, Role, TrustPolicy,
+};
 
 /// The audience of GitLab's tutorial (`id_tokens: { ID_TOKEN: { aud: sts.amazonaws.com } }`).
 pub(super) const AUDIENCE: &str = "sts.amazonaws.com";
@@ -49,16 +51,22 @@ pub(super) async fn prepare(options: &BenchOptions) -> Result<Prepared, BenchErr
     }
 }
 
-async fn in_process(options: &BenchOptions) -> Result<Prepared, BenchError> {
-    let fed = Federation::start().await?;
+/// GitLab's tutorial account on `fed`: a provider for `AUDIENCE` and the role tokens whose `sub`
+/// matches `SUBJECT_PATTERN` may assume.
+pub(super) async fn tutorial_account(fed: &Federation) -> Result<CreatedRole, BenchError> {
     fed.create_provider(OidcProvider::new().client_id(AUDIENCE))
         .await?;
-    let policy = TrustPolicy::for_issuer(&fed)
+    let policy = TrustPolicy::for_issuer(fed)
         .string_equals("aud", AUDIENCE)
         .string_like("sub", SUBJECT_PATTERN);
-    let role = fed
+    Ok(fed
         .create_role(Role::new(ROLE_NAME, policy).max_session_duration(SESSION_SECONDS))
-        .await?;
+        .await?)
+}
+
+async fn in_process(options: &BenchOptions) -> Result<Prepared, BenchError> {
+    let fed = Federation::start().await?;
+    let role = tutorial_account(&fed).await?;
     let client = http_client(options.connections, Some(fed.ca_pem().as_bytes()))?;
     let sts_url = format!("{}/", fed.sts_endpoint());
     let region = fed.region().to_owned();
