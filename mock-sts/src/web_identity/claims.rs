@@ -63,16 +63,19 @@ pub(super) struct Refused {
 
 impl Claims {
     /// `exp` (with `unknowns::EXPIRY_LEEWAY_SECS`) and `nbf` (with
-    /// `unknowns::NOT_BEFORE_LEEWAY_SECS`) allow `now`.
+    /// `unknowns::NOT_BEFORE_LEEWAY_SECS`) allow `now`. The sums saturate, which decides every
+    /// comparison as exact arithmetic would: a timestamp is any integer the token carries, and an
+    /// `exp` within the leeway of `i64::MAX` is a token far from expiry, not an overflow (a panic
+    /// in a debug build and "expired" in a release build; the `jwt` fuzz target crashed on it).
     pub(super) fn check_lifetime(&self, now: i64) -> Result<(), Refused> {
-        if now >= self.exp + unknowns::EXPIRY_LEEWAY_SECS {
+        if now >= self.exp.saturating_add(unknowns::EXPIRY_LEEWAY_SECS) {
             return Err(Refused {
                 error: AwsError::TokenExpired { now, exp: self.exp },
                 detail: None,
             });
         }
         if let Some(nbf) = self.nbf
-            && nbf > now + unknowns::NOT_BEFORE_LEEWAY_SECS
+            && nbf > now.saturating_add(unknowns::NOT_BEFORE_LEEWAY_SECS)
         {
             return Err(Refused {
                 error: AwsError::TokenNotYetValid,
