@@ -11,7 +11,11 @@ fn every_saved_scenario_fuzz_input_loads_or_is_refused_without_a_panic() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/scenario");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .path()
+        })
         .filter(|path| path.is_file())
         .collect();
     files.sort();
@@ -19,7 +23,7 @@ fn every_saved_scenario_fuzz_input_loads_or_is_refused_without_a_panic() {
     let mut loaded = 0;
     let mut panicked = Vec::new();
     for file in &files {
-        let input = std::fs::read(file).unwrap();
+        let input = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         match catch_unwind(AssertUnwindSafe(|| fedlab::fuzz_api::scenario(&input))) {
             Ok(true) => loaded += 1,
             Ok(false) => {}

@@ -15,7 +15,11 @@ fn replay(target: &str, hook: fn(&[u8]) -> bool) -> usize {
         .join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .path()
+        })
         .filter(|path| path.is_file())
         .collect();
     files.sort();
@@ -23,7 +27,7 @@ fn replay(target: &str, hook: fn(&[u8]) -> bool) -> usize {
     let mut accepted = 0;
     let mut panicked = Vec::new();
     for file in &files {
-        let input = std::fs::read(file).unwrap();
+        let input = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         match catch_unwind(AssertUnwindSafe(|| hook(&input))) {
             Ok(true) => accepted += 1,
             Ok(false) => {}

@@ -14,7 +14,7 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 
-use crate::s3::Received;
+use crate::s3::walk::Received;
 
 const SEPARATOR: &[u8] = b"\n%%%\n";
 /// More would only make each run slower; the store's interesting states need few requests.

@@ -58,7 +58,7 @@ pub fn sigv4_auth(input: &[u8]) -> bool {
 /// requests re-signed so the call runs), the body's framing (`aws-chunked` included) and
 /// checksums, and the answer. `true` when some request got a 2xx.
 pub fn s3_request(input: &[u8]) -> bool {
-    s3::walk(http_text::requests(input))
+    s3::walk::walk(http_text::requests(input))
         .into_iter()
         .flatten()
         .any(|status| (200..300).contains(&status))

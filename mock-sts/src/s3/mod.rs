@@ -24,10 +24,9 @@ mod payload;
 mod respond;
 // The objects live in `state::Sts`, so a reset on the main listener empties them too.
 pub(crate) mod store;
-// Requests through the handler without a listener, for `fuzz_api`.
-mod walk;
-
-pub(crate) use walk::{Received, walk};
+// Requests through the handler without a listener, for `fuzz_api` (which names it: a re-export
+// here would make this module and `walk` use each other).
+pub(crate) mod walk;
 
 use std::sync::Arc;
 
