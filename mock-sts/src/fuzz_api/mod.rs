@@ -4,7 +4,7 @@
 //!
 //! Every function must return for any input and never panic. What it returns only says how far
 //! the input got (a token that passed every check, a policy that parsed), which the replay tests
-//! use to show that the seeds still reach the code behind the parsers.
+//! use to show that the saved inputs still reach the code behind the parsers.
 
 mod http_text;
 mod trust_policy;
