@@ -73,6 +73,9 @@ mod expect;
 pub mod explain;
 mod federation;
 mod files;
+// The scenario fuzz target's hook and its replay test's; not part of the API.
+#[doc(hidden)]
+pub mod fuzz_api;
 pub mod gitlab_ci;
 mod iam;
 mod job;

@@ -29,6 +29,9 @@ mod clock;
 mod config;
 mod error;
 mod errors;
+// Hooks for the fuzz targets in fuzz/ and their replay tests; not part of the API.
+#[doc(hidden)]
+pub mod fuzz_api;
 // `mock-sts healthcheck`: a probe of a running server, for container health checks.
 mod health_probe;
 // The HTTP/1.1 server loop both listeners run: header-read timeout, header size, peer address.

@@ -7,7 +7,8 @@
 //! action), `auth` (who signed, how the body is covered), `payload` (reading a body: cap, chunks,
 //! checksums) with `checksum`, `names` (bucket naming rules), `store` (the objects), `buckets` and
 //! `objects` (the calls), `context` (what a call works with, authorisation included), `respond`
-//! (the HTTP answer and the log entry), `handler` (the flow).
+//! (the HTTP answer and the log entry), `handler` (the flow), `walk` (the flow without a
+//! listener, for the fuzz targets).
 
 mod address;
 mod auth;
@@ -23,6 +24,9 @@ mod payload;
 mod respond;
 // The objects live in `state::Sts`, so a reset on the main listener empties them too.
 pub(crate) mod store;
+// Requests through the handler without a listener, for `fuzz_api` (which names it: a re-export
+// here would make this module and `walk` use each other).
+pub(crate) mod walk;
 
 use std::sync::Arc;
 

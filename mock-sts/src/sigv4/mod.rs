@@ -26,6 +26,8 @@ mod parse;
 mod s3;
 mod types;
 mod verify;
+// Every verification step on one request, for `fuzz_api`.
+mod walk;
 
 #[cfg(test)]
 mod tests;
@@ -36,3 +38,4 @@ pub(crate) use parse::parse;
 pub(crate) use s3::{ChunkChain, S3SigError, verify_s3};
 pub(crate) use types::{ParsedAuth, Request, UNSIGNED_PAYLOAD};
 pub(crate) use verify::verify;
+pub(crate) use walk::{signature as signature_for, walk};

@@ -57,6 +57,67 @@ impl Claims {
     }
 }
 
+/// A check's refusal: the error AWS answers, and what the request log says about it.
+#[derive(Debug)]
+pub(super) struct Refused {
+    pub(super) error: AwsError,
+    pub(super) detail: Option<String>,
+}
+
+impl Claims {
+    /// `exp` (with `unknowns::EXPIRY_LEEWAY_SECS`) and `nbf` (with
+    /// `unknowns::NOT_BEFORE_LEEWAY_SECS`) allow `now`. The sums saturate, which decides every
+    /// comparison as exact arithmetic would: a timestamp is any integer the token carries, and an
+    /// `exp` within the leeway of `i64::MAX` is a token far from expiry, not an overflow (a panic
+    /// in a debug build and "expired" in a release build; the `jwt` fuzz target crashed on it).
+    pub(super) fn check_lifetime(&self, now: i64) -> Result<(), Refused> {
+        if now >= self.exp.saturating_add(unknowns::EXPIRY_LEEWAY_SECS) {
+            return Err(Refused {
+                error: AwsError::TokenExpired { now, exp: self.exp },
+                detail: None,
+            });
+        }
+        if let Some(nbf) = self.nbf
+            && nbf > now.saturating_add(unknowns::NOT_BEFORE_LEEWAY_SECS)
+        {
+            return Err(Refused {
+                error: AwsError::TokenNotYetValid,
+                detail: Some(format!("nbf {nbf} is after now {now}")),
+            });
+        }
+        if let Some(iat) = self.iat
+            && unknowns::REFUSE_FUTURE_IAT
+            && iat > now.saturating_add(unknowns::NOT_BEFORE_LEEWAY_SECS)
+        {
+            return Err(Refused {
+                error: AwsError::TokenNotYetValid,
+                detail: Some(format!("iat {iat} is after now {now}")),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The header checks made before any key is fetched: an algorithm outside the allowed list or a
+/// critical header extension, which no key could verify.
+pub(super) fn check_header(jwt: &Jwt<'_>) -> Result<(), Refused> {
+    let alg = jwt.header_str("alg").unwrap_or_default();
+    if !unknowns::ALLOWED_ALGORITHMS.contains(&alg) {
+        return Err(Refused {
+            error: AwsError::InvalidSignature,
+            detail: Some(format!("alg {alg:?} is not accepted")),
+        });
+    }
+    // No extension is understood here, so any critical one makes the token invalid.
+    if unknowns::REFUSE_CRITICAL_HEADER_PARAMETERS && jwt.header.contains_key("crit") {
+        return Err(Refused {
+            error: AwsError::InvalidSignature,
+            detail: Some("header has crit, and no extension is understood".to_owned()),
+        });
+    }
+    Ok(())
+}
+
 /// A malformed session claim refused, or read as absent when `unknowns` says so.
 fn lenient<T>(read: Result<Option<T>, AwsError>) -> Result<Option<T>, AwsError> {
     match read {

@@ -5,7 +5,8 @@
 //!
 //! `request` reads the parameters, `claims` the token (`session_claims` its session tags and
 //! source identity), `session_policy` the session policies, `pipeline` runs the checks, `answer` builds
-//! the trust-policy context and the success XML.
+//! the trust-policy context and the success XML; `token_walk` runs a token through the steps
+//! that need no key, for the fuzz targets.
 
 mod answer;
 mod claims;
@@ -13,6 +14,8 @@ mod pipeline;
 mod request;
 pub(crate) mod session_claims;
 mod session_policy;
+// Every token step that needs no key or IAM state, for `fuzz_api`.
+mod token_walk;
 
 #[cfg(test)]
 mod tests;
@@ -25,6 +28,7 @@ use crate::sessions::Session;
 use crate::state::Sts;
 use crate::unknowns;
 use claims::Claims;
+pub(crate) use token_walk::walk as walk_token;
 
 pub(crate) async fn assume_role_with_web_identity(
     sts: &Sts,
@@ -32,6 +36,16 @@ pub(crate) async fn assume_role_with_web_identity(
     request_id: &str,
 ) -> Outcome {
     pipeline::run(sts, params, request_id, unknowns::WEB_IDENTITY_CHECK_ORDER).await
+}
+
+/// The parameter checks AssumeRoleWithWebIdentity makes before it reads the token (the model's
+/// constraints, the role ARN's shape) and the session policies it reads at issue time: for
+/// `fuzz_api`, with the pipeline's own functions.
+pub(crate) fn check_params(params: &Params) -> Result<(), AwsError> {
+    let validated = request::validate(params)?;
+    request::RoleArn::parse(validated.role_arn)?;
+    session_policy::read(params, None)?;
+    Ok(())
 }
 
 /// A success answer's inputs, read once from a token and a session, rendered as `issue` renders

@@ -19,9 +19,9 @@ use crate::query::Params;
 use crate::sessions::Grant;
 use crate::state::Sts;
 use crate::trust_request::ASSUME_ROLE_WITH_WEB_IDENTITY;
-use crate::unknowns::{self, Check};
+use crate::unknowns::Check;
 use crate::web_identity::answer;
-use crate::web_identity::claims::Claims;
+use crate::web_identity::claims::{self, Claims, Refused};
 use crate::web_identity::request::{self, DEFAULT_DURATION_SECS, RoleArn, Validated};
 use crate::web_identity::session_policy;
 
@@ -207,27 +207,17 @@ impl<'a> Run<'a> {
 
     fn expiry(&mut self) -> Result<(), AwsError> {
         let claims = self.claims()?;
-        let now = self.now.unix_timestamp();
-        if now >= claims.exp + unknowns::EXPIRY_LEEWAY_SECS {
-            return Err(AwsError::TokenExpired {
-                now,
-                exp: claims.exp,
-            });
+        claims
+            .check_lifetime(self.now.unix_timestamp())
+            .map_err(|refused| self.refused(refused))
+    }
+
+    /// Keeps a check's detail for the log and answers its error.
+    fn refused(&mut self, refused: Refused) -> AwsError {
+        if refused.detail.is_some() {
+            self.facts.detail = refused.detail;
         }
-        if let Some(nbf) = claims.nbf
-            && nbf > now + unknowns::NOT_BEFORE_LEEWAY_SECS
-        {
-            self.facts.detail = Some(format!("nbf {nbf} is after now {now}"));
-            return Err(AwsError::TokenNotYetValid);
-        }
-        if let Some(iat) = claims.iat
-            && unknowns::REFUSE_FUTURE_IAT
-            && iat > now + unknowns::NOT_BEFORE_LEEWAY_SECS
-        {
-            self.facts.detail = Some(format!("iat {iat} is after now {now}"));
-            return Err(AwsError::TokenNotYetValid);
-        }
-        Ok(())
+        refused.error
     }
 
     /// The issuer's key for the token, fetched over HTTPS. An algorithm outside the allowed list
@@ -240,16 +230,9 @@ impl<'a> Run<'a> {
         let provider = self.provider()?;
         let claims = self.claims()?;
         let jwt = self.jwt()?;
-        let alg = jwt.header_str("alg").unwrap_or_default().to_owned();
         let kid = jwt.header_str("kid").map(str::to_owned);
-        if !unknowns::ALLOWED_ALGORITHMS.contains(&alg.as_str()) {
-            self.facts.detail = Some(format!("alg {alg:?} is not accepted"));
-            return Err(AwsError::InvalidSignature);
-        }
-        // No extension is understood here, so any critical one makes the token invalid.
-        if unknowns::REFUSE_CRITICAL_HEADER_PARAMETERS && jwt.header.contains_key("crit") {
-            self.facts.detail = Some("header has crit, and no extension is understood".to_owned());
-            return Err(AwsError::InvalidSignature);
+        if let Err(refused) = claims::check_header(jwt) {
+            return Err(self.refused(refused));
         }
         let sts = self.sts;
         let fetched = sts

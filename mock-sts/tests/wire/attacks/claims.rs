@@ -104,6 +104,18 @@ async fn an_exp_that_is_missing_malformed_or_past_the_leeway_is_refused() {
     assert_eq!(world.assume(&token).await.status, 200);
 }
 
+/// Found while writing the `jwt` fuzz target, which crashed on it: `exp` plus the leeway
+/// overflowed, a panic in a debug build and "expired" in a release build. A far-future `exp` is a
+/// token that has not expired.
+#[tokio::test]
+async fn an_exp_at_the_largest_integer_is_far_from_expiry_not_an_overflow() {
+    let world = World::start().await;
+    for exp in [i64::MAX, i64::MAX - 300, i64::MAX - 299] {
+        let token = world.with_claim("exp", Some(json!(exp)));
+        assert_eq!(world.assume(&token).await.status, 200, "exp {exp}");
+    }
+}
+
 #[tokio::test]
 async fn an_nbf_beyond_the_leeway_or_a_malformed_nbf_or_iat_is_refused() {
     let world = World::start().await;

@@ -1,0 +1,6 @@
+#![no_main]
+//! mock_sts::fuzz_api::query on every input: it must return, never panic.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = mock_sts::fuzz_api::query(data);
+});
