@@ -70,6 +70,14 @@ impl Claims {
     /// comparison as exact arithmetic would: a timestamp is any integer the token carries, and an
     /// `exp` within the leeway of `i64::MAX` is a token far from expiry, not an overflow (a panic
     /// in a debug build and "expired" in a release build; the `jwt` fuzz target crashed on it).
+    /// The session tags' key-value pairs (none without the tags claim).
+    pub(super) fn tag_pairs(&self) -> Vec<(String, String)> {
+        self.session_tags
+            .as_ref()
+            .map(|t| t.tags.clone())
+            .unwrap_or_default()
+    }
+
     pub(super) fn check_lifetime(&self, now: i64) -> Result<(), Refused> {
         if now >= self.exp.saturating_add(unknowns::EXPIRY_LEEWAY_SECS) {
             return Err(Refused {

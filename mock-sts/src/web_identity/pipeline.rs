@@ -323,11 +323,7 @@ impl<'a> Run<'a> {
                 provider_arn: &provider.arn,
                 expiration,
                 policies,
-                tags: claims
-                    .session_tags
-                    .as_ref()
-                    .map(|t| t.tags.clone())
-                    .unwrap_or_default(),
+                tags: claims.tag_pairs(),
                 source_identity: claims.source_identity.clone(),
             },
             self.now,

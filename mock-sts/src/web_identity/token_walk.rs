@@ -69,11 +69,7 @@ fn session(provider_arn: &str, claims: &Claims, now: OffsetDateTime) -> Session 
             role_arn: "arn:aws:iam::123456789012:role/fuzz".to_owned(),
             provider_arn: provider_arn.to_owned(),
             policies: SessionPolicies::default(),
-            tags: claims
-                .session_tags
-                .as_ref()
-                .map(|t| t.tags.clone())
-                .unwrap_or_default(),
+            tags: claims.tag_pairs(),
             source_identity: claims.source_identity.clone(),
         }),
     }
